@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Logging;
+using Quartz;
+using VaasWeb.Processing.Tasks;
+
+namespace VaasWeb.Processing.Ingestion;
+
+/// <summary>
+/// Runs one ingestion task. There is one Quartz job per video and one trigger per task, so two ingestions of
+/// the same video never overlap; the "ingestion" execution group caps how many run at once.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class IngestionJob(
+    TaskLifecycle lifecycle,
+    IngestionPipeline pipeline,
+    WorkerIdentity worker,
+    ILogger<IngestionJob> logger) : IJob
+{
+    public const string ExecutionGroup = "ingestion";
+
+    public static JobKey KeyFor(Guid videoId) => new(videoId.ToString("N"), "ingestion");
+
+    public static IJobDetail Describe(Guid videoId) =>
+        JobBuilder.Create<IngestionJob>().WithIdentity(KeyFor(videoId)).StoreDurably().Build();
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var taskId = TaskQueue.TaskIdOf(context);
+        var claim = await lifecycle.ChangeAsync(taskId, (task, now) => task.TryStart(worker.Id, now), cancellationToken);
+        if (claim is not { Changed: true })
+        {
+            logger.LogInformation("Task {TaskId} is no longer pending; nothing to run", taskId);
+            return;
+        }
+
+        try
+        {
+            await pipeline.RunAsync(claim.Task, cancellationToken);
+            await EndAsync(taskId, (task, now) => task.Complete(now));
+            logger.LogInformation("Ingested video {VideoId} (task {TaskId})", claim.Task.VideoId, taskId);
+        }
+        catch (OperationCanceledException e)
+        {
+            await EndCancelledAsync(taskId, cancellationToken.IsCancellationRequested, e);
+        }
+        catch (TaskFailureException e)
+        {
+            logger.LogInformation("Task {TaskId} failed: {Code} {Message}", taskId, e.Code, e.Message);
+            await EndAsync(taskId, (task, now) => task.Fail(e.Code, e.Message, now));
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Task {TaskId} failed unexpectedly", taskId);
+            await EndAsync(taskId, (task, now) => task.Fail("internal_error", $"Unexpected error: {e.Message}", now));
+        }
+    }
+
+    private async Task EndCancelledAsync(Guid taskId, bool hostStopping, OperationCanceledException e)
+    {
+        var current = await lifecycle.GetSnapshotAsync(taskId, CancellationToken.None);
+        if (current is { CancelRequested: true })
+        {
+            await EndAsync(taskId, (task, now) => task.Fail("cancelled", ProcessingTask.CancelledReason(task.CancelRequestedBy), now));
+        }
+        else if (hostStopping)
+        {
+            // Not the work's fault: hand it back as the same attempt, and the next start picks it up.
+            await EndAsync(taskId, (task, now) => task.Return("the server stopped; the task resumes when it starts again", now));
+        }
+        else
+        {
+            logger.LogWarning(e, "Task {TaskId} was aborted without a cancel request", taskId);
+            await EndAsync(taskId, (task, now) => task.Fail("aborted", $"The work stopped unexpectedly ({e.Message}).", now));
+        }
+    }
+
+    /// <summary>Final writes use no cancellation token: they must land even while the host shuts down.</summary>
+    private Task EndAsync(Guid taskId, Action<ProcessingTask, DateTimeOffset> end) =>
+        lifecycle.ChangeAsync(taskId, (task, now) =>
+        {
+            if (task.State != TaskState.InProgress)
+            {
+                return false;
+            }
+
+            end(task, now);
+            return true;
+        }, CancellationToken.None);
+}

@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Storage;
+using VaasWeb.Processing.Tasks;
+
+namespace VaasWeb.Processing.Ingestion;
+
+/// <summary>
+/// Runs the ingestion steps of one task in order. It first removes everything an earlier run of the video
+/// produced, so re-runs never mix results; each step is recorded as it starts and ends.
+/// </summary>
+public sealed class IngestionPipeline(
+    IEnumerable<IIngestionStep> steps,
+    IDbContextFactory<VaasDbContext> dbFactory,
+    MediaStorage storage,
+    TaskLifecycle lifecycle)
+{
+    private readonly IIngestionStep[] _steps = steps.ToArray();
+
+    public IReadOnlyList<string> StepNames => _steps.Select(s => s.Name).ToArray();
+
+    public async Task RunAsync(ProcessingTask task, CancellationToken cancellationToken)
+    {
+        var video = task.Video ?? throw new InvalidOperationException("An ingestion task needs its video loaded.");
+        // Cancelled by Quartz (interrupt, shutdown) or by the progress writer when the row asks to stop.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await using var progress = lifecycle.TrackProgress(task.Id, stop);
+
+        await ClearOutputsAsync(video.Id, stop.Token);
+        var run = new IngestionRun(task.Id, video.Id, storage.ToAbsolute(video.StoredPath), storage.DerivedRelativeDirectory(video.Id), storage);
+        var total = _steps.Sum(s => s.Weight);
+        var done = 0.0;
+        for (var ordinal = 0; ordinal < _steps.Length; ordinal++)
+        {
+            var step = _steps[ordinal];
+            var before = done;
+            progress.Report(step.Name, before / total * 100);
+            await progress.FlushAsync(stop.Token);
+            var record = await StartStepAsync(task, ordinal, step.Name, stop.Token);
+            try
+            {
+                var stepProgress = new StepProgress(f => progress.Report(step.Name, (before + Math.Clamp(f, 0, 1) * step.Weight) / total * 100));
+                var outcome = await step.RunAsync(run, stepProgress, stop.Token);
+                await FinishStepAsync(record, outcome.State, outcome.Detail);
+            }
+            catch (Exception e)
+            {
+                await FinishStepAsync(record, StepState.Failed, e is OperationCanceledException ? "cancelled" : e.Message);
+                throw;
+            }
+
+            done += step.Weight;
+        }
+    }
+
+    private async Task ClearOutputsAsync(Guid videoId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Frames.Where(f => f.VideoId == videoId).ExecuteDeleteAsync(cancellationToken);
+        await db.AudioChunks.Where(c => c.VideoId == videoId).ExecuteDeleteAsync(cancellationToken);
+        await db.Videos.Where(v => v.Id == videoId).ExecuteUpdateAsync(s => s.SetProperty(v => v.ThumbnailPath, (string?)null), cancellationToken);
+        storage.DeleteDerived(videoId);
+    }
+
+    private async Task<TaskStep> StartStepAsync(ProcessingTask task, int ordinal, string name, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var step = new TaskStep(task.Id, task.Attempt, ordinal, name, lifecycle.Now);
+        db.TaskSteps.Add(step);
+        await db.SaveChangesAsync(cancellationToken);
+        return step;
+    }
+
+    private async Task FinishStepAsync(TaskStep step, StepState state, string detail)
+    {
+        // Recorded even when the work was cancelled, so the history says where it stopped.
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        db.TaskSteps.Attach(step);
+        step.Finish(state, detail, lifecycle.Now);
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+}

@@ -1,0 +1,221 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using FFMpegCore;
+using FFMpegCore.Exceptions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace VaasWeb.Processing.Media;
+
+/// <summary>
+/// <see cref="IMediaTool"/> on FFMpegCore. A semaphore caps how many ffmpeg/ffprobe processes run at once;
+/// cancellation kills the process rather than asking it to finish.
+/// </summary>
+public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILogger<FfmpegMediaTool> logger) : IMediaTool, IDisposable
+{
+    private static readonly HashSet<string> StillImageFormats =
+        ["image2", "png_pipe", "jpeg_pipe", "bmp_pipe", "webp_pipe", "tiff_pipe", "svg_pipe", "pgm_pipe", "ppm_pipe"];
+
+    private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentProcesses);
+    private readonly FFOptions _ffOptions = new() { BinaryFolder = options.Value.FfmpegFolder ?? "" };
+
+    public async Task<MediaInfo> ProbeAsync(string path, CancellationToken cancellationToken)
+    {
+        IMediaAnalysis analysis;
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            analysis = await FFProbe.AnalyseAsync(path, _ffOptions, null, cancellationToken);
+        }
+        catch (FFProbeProcessException e)
+        {
+            // ffprobe names the file it read; that is a server path, which the client must not see.
+            var reason = Summarise(e.StandardError).Replace(path + ": ", "", StringComparison.Ordinal).Replace(path, "the file", StringComparison.Ordinal);
+            throw new MediaException(MediaException.NotAVideo, $"This is not a video ffprobe can read ({reason}).", e);
+        }
+        catch (Win32Exception e)
+        {
+            throw new MediaException(MediaException.FfmpegMissing, "ffprobe is not installed or not on PATH (set Media:FfmpegFolder).", e);
+        }
+        catch (Exception e) when (e is FFMpegException or FormatException or System.Text.Json.JsonException or FormatNullException)
+        {
+            throw new MediaException(MediaException.Unreadable, $"ffprobe could not describe this file ({e.Message}).", e);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+
+        return Describe(analysis);
+    }
+
+    private static MediaInfo Describe(IMediaAnalysis analysis)
+    {
+        var video = analysis.VideoStreams.FirstOrDefault(s => !(s.Disposition?.GetValueOrDefault("attached_pic") ?? false));
+        if (video is null)
+        {
+            throw new MediaException(MediaException.NotAVideo, analysis.AudioStreams.Count > 0
+                ? "This file holds only audio; VaasWeb needs a video stream."
+                : "This file has no video stream.");
+        }
+
+        if (StillImageFormats.Contains(analysis.Format.FormatName))
+        {
+            throw new MediaException(MediaException.NotAVideo, "This file is a still image, not a video.");
+        }
+
+        var duration = analysis.Duration > TimeSpan.Zero ? analysis.Duration : video.Duration;
+        if (duration <= TimeSpan.Zero || video.Width is not > 0 || video.Height is not > 0)
+        {
+            throw new MediaException(MediaException.Unreadable, "This video has no readable duration or picture size.");
+        }
+
+        // ffmpeg applies the rotation when it decodes, so frames come out in display orientation.
+        var sideways = Math.Abs(video.Rotation) % 180 == 90;
+        return new MediaInfo(
+            duration,
+            video.Duration > TimeSpan.Zero ? video.Duration : duration,
+            analysis.Format.FormatName,
+            video.CodecName ?? "unknown",
+            sideways ? video.Height.Value : video.Width.Value,
+            sideways ? video.Width.Value : video.Height.Value,
+            double.IsFinite(video.AverageFrameRate) ? video.AverageFrameRate : 0,
+            analysis.PrimaryAudioStream?.CodecName,
+            analysis.Format.StartTime);
+    }
+
+    public async Task<IReadOnlyList<SampledFrame>> ExtractFramesAsync(FrameExtraction request, IProgress<double> progress, CancellationToken cancellationToken)
+    {
+        var interval = request.IntervalSeconds.ToString("0.######", CultureInfo.InvariantCulture);
+        var start = request.StartTime.TotalSeconds.ToString("0.######", CultureInfo.InvariantCulture);
+        // Keep the first decoded frame at or after each multiple of the interval. Unlike the fps filter this never
+        // duplicates or shifts a frame, and showinfo prints the real presentation time of every frame kept.
+        var select = $"select='isnan(prev_selected_t)+gte(floor((t-{start})/{interval})-floor((prev_selected_t-{start})/{interval}),1)'";
+        var filter = $"{select},showinfo,scale={request.Width}:{request.Height}";
+        var times = new List<(int N, double Seconds)>();
+
+        var processor = FFMpegArguments
+            .FromFileInput(request.InputPath)
+            .OutputToFile(Path.Combine(request.OutputDirectory, "%06d.jpg"), overwrite: true, o => o
+                .WithCustomArgument($"-an -sn -dn -vf \"{filter}\" -fps_mode vfr -q:v 3 -f image2"))
+            .NotifyOnStandardError(line =>
+            {
+                var match = ShowInfoLine().Match(line);
+                if (match.Success)
+                {
+                    lock (times)
+                    {
+                        times.Add((int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture),
+                            double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)));
+                    }
+                }
+            });
+        await RunAsync(processor, "extract frames", progress, null, cancellationToken);
+
+        var files = Directory.GetFiles(request.OutputDirectory, "*.jpg").Order(StringComparer.Ordinal).ToArray();
+        if (files.Length != times.Count)
+        {
+            throw new MediaException(MediaException.FfmpegFailed,
+                $"ffmpeg wrote {files.Length} frames but reported {times.Count}; the frame times cannot be trusted.");
+        }
+
+        return times
+            .OrderBy(t => t.N)
+            .Select((t, i) => new SampledFrame(i, Path.GetFileName(files[i]), Math.Max(0, Math.Round(t.Seconds - request.StartTime.TotalSeconds, 6))))
+            .ToArray();
+    }
+
+    public Task ResizeImageAsync(string inputPath, string outputPath, int width, CancellationToken cancellationToken)
+    {
+        var processor = FFMpegArguments
+            .FromFileInput(inputPath)
+            .OutputToFile(outputPath, overwrite: true, o => o.WithCustomArgument($"-vf scale={width}:-2 -frames:v 1 -q:v 4"));
+        return RunAsync(processor, "make a thumbnail", null, null, cancellationToken);
+    }
+
+    public Task ExtractAudioAsync(string inputPath, string outputPath, int sampleRate, TimeSpan duration, IProgress<double> progress, CancellationToken cancellationToken)
+    {
+        var processor = FFMpegArguments
+            .FromFileInput(inputPath)
+            .OutputToFile(outputPath, overwrite: true, o => o
+                .WithCustomArgument($"-vn -sn -dn -map 0:a:0 -ac 1 -ar {sampleRate} -c:a pcm_s16le -bitexact -f wav"));
+        return RunAsync(processor, "extract the audio", progress, duration, cancellationToken);
+    }
+
+    public async Task<string> GetVersionAsync(CancellationToken cancellationToken)
+    {
+        var ffmpeg = await FirstLineOfAsync(GlobalFFOptions.GetFFMpegBinaryPath(_ffOptions), cancellationToken);
+        var ffprobe = await FirstLineOfAsync(GlobalFFOptions.GetFFProbeBinaryPath(_ffOptions), cancellationToken);
+        return $"{ffmpeg}; {ffprobe}";
+    }
+
+    private static async Task<string> FirstLineOfAsync(string binary, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(binary, "-version") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var firstLine = await process.StandardOutput.ReadLineAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            return firstLine ?? binary;
+        }
+        catch (Win32Exception e)
+        {
+            throw new MediaException(MediaException.FfmpegMissing, $"{Path.GetFileName(binary)} is not installed or not on PATH (set Media:FfmpegFolder).", e);
+        }
+    }
+
+    private async Task RunAsync(FFMpegArgumentProcessor processor, string what, IProgress<double>? progress, TimeSpan? duration, CancellationToken cancellationToken)
+    {
+        if (progress is not null && duration is { } total)
+        {
+            processor.NotifyOnPercentageProgress(percent => progress.Report(Math.Clamp(percent / 100, 0, 1)), total);
+        }
+
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            logger.LogDebug("ffmpeg {Arguments}", processor.Arguments);
+            FFMpegResult result;
+            try
+            {
+                // A zero grace period: on cancellation the process is killed, not asked to finish its output.
+                result = await processor
+                    .CancellableThrough(cancellationToken, TimeSpan.Zero)
+                    .ProcessAsynchronously(throwOnError: false, _ffOptions, cancellationToken);
+            }
+            catch (Win32Exception e)
+            {
+                throw new MediaException(MediaException.FfmpegMissing, "ffmpeg is not installed or not on PATH (set Media:FfmpegFolder).", e);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!result.Success)
+            {
+                throw new MediaException(MediaException.FfmpegFailed, $"ffmpeg could not {what} ({Summarise(result.StandardError)}).");
+            }
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>The last meaningful lines ffmpeg printed, which is where it says what went wrong.</summary>
+    internal static string Summarise(IReadOnlyList<string> standardError)
+    {
+        var meaningful = standardError
+            .Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith("frame=", StringComparison.Ordinal) && !l.StartsWith("size=", StringComparison.Ordinal)
+                        && !l.Contains("Parsed_showinfo", StringComparison.Ordinal))
+            .TakeLast(3);
+        var text = string.Join(" ", meaningful);
+        return text.Length == 0 ? "no details" : text.Length > 600 ? text[^600..] : text;
+    }
+
+    [GeneratedRegex(@"Parsed_showinfo.*?\bn:\s*(\d+)\s+pts:\s*-?\d+\s+pts_time:(-?[\d.]+(?:e[-+]?\d+)?)")]
+    private static partial Regex ShowInfoLine();
+
+    public void Dispose() => _slots.Dispose();
+}

@@ -1,0 +1,31 @@
+namespace VaasWeb.Processing.Media;
+
+/// <summary>The few things VaasWeb asks of ffmpeg/ffprobe. Cancelling any call kills the process it started.</summary>
+public interface IMediaTool
+{
+    /// <summary>Reads a file's streams; throws <see cref="MediaException"/> when it is not a usable video.</summary>
+    Task<MediaInfo> ProbeAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>Writes one JPEG per interval into an empty folder and returns them with their exact times.</summary>
+    Task<IReadOnlyList<SampledFrame>> ExtractFramesAsync(FrameExtraction request, IProgress<double> progress, CancellationToken cancellationToken);
+
+    /// <summary>Scales an image to the given width, keeping its aspect ratio.</summary>
+    Task ResizeImageAsync(string inputPath, string outputPath, int width, CancellationToken cancellationToken);
+
+    /// <summary>Decodes the first audio stream to 16-bit PCM mono WAV at the given rate.</summary>
+    Task ExtractAudioAsync(string inputPath, string outputPath, int sampleRate, TimeSpan duration, IProgress<double> progress, CancellationToken cancellationToken);
+
+    /// <summary>The first line of <c>ffmpeg -version</c> and <c>ffprobe -version</c>; throws when either is missing.</summary>
+    Task<string> GetVersionAsync(CancellationToken cancellationToken);
+}
+
+public sealed record FrameExtraction(
+    string InputPath,
+    string OutputDirectory,
+    double IntervalSeconds,
+    int Width,
+    int Height,
+    TimeSpan StartTime);
+
+/// <summary>A frame written by <see cref="IMediaTool.ExtractFramesAsync"/>: its file name and its time in the video.</summary>
+public sealed record SampledFrame(int Index, string FileName, double TimestampSeconds);

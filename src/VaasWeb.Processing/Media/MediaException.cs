@@ -1,0 +1,13 @@
+using VaasWeb.Processing.Tasks;
+
+namespace VaasWeb.Processing.Media;
+
+/// <summary>A file ffmpeg cannot use, or an ffmpeg run that failed.</summary>
+public sealed class MediaException(string code, string message, Exception? inner = null) : TaskFailureException(code, message, inner)
+{
+    public const string NotAVideo = "not_a_video";
+    public const string Unreadable = "unreadable_media";
+    public const string Truncated = "media_truncated";
+    public const string FfmpegFailed = "ffmpeg_failed";
+    public const string FfmpegMissing = "ffmpeg_missing";
+}

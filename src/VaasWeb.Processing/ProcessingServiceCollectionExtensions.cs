@@ -1,0 +1,77 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Quartz;
+using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Health;
+using VaasWeb.Processing.Ingestion;
+using VaasWeb.Processing.Ingestion.Steps;
+using VaasWeb.Processing.Media;
+using VaasWeb.Processing.Storage;
+using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Videos;
+
+namespace VaasWeb.Processing;
+
+public static class ProcessingServiceCollectionExtensions
+{
+    /// <summary>Data, media tools, the task model and the Quartz jobs. The host adds an <see cref="ITaskEventSink"/>.</summary>
+    public static IServiceCollection AddVaasProcessing(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "Storage:DataDirectory must name a folder.")
+            .Validate(o => o.BusyTimeoutMilliseconds is >= 0 and <= 600_000, "Storage:BusyTimeoutMilliseconds must be between 0 and 600000.")
+            .ValidateOnStart();
+        services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.Section)
+            .Validate(o => o.MaxConcurrentProcesses is >= 1 and <= 256, "Media:MaxConcurrentProcesses must be between 1 and 256.")
+            .ValidateOnStart();
+        services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
+
+        services.AddDbContextFactory<VaasDbContext>((provider, builder) =>
+        {
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            Directory.CreateDirectory(storage.ResolvedDataDirectory);
+            var connectionString = configuration.GetConnectionString("Vaas");
+            builder
+                .UseSqlite(string.IsNullOrWhiteSpace(connectionString) ? storage.DefaultConnectionString : connectionString)
+                .AddInterceptors(new SqlitePragmas(storage.BusyTimeoutMilliseconds));
+        });
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ITaskEventSink, NoTaskEvents>();
+        services.AddSingleton(new WorkerIdentity(configuration["Worker:Id"] is { Length: > 0 } id ? id : Environment.MachineName));
+        services.AddSingleton<MediaStorage>();
+        services.AddSingleton<IMediaTool, FfmpegMediaTool>();
+        services.AddSingleton<TaskLifecycle>();
+        services.AddSingleton<TaskQueue>();
+        services.AddSingleton<TaskCommands>();
+        services.AddSingleton<VideoImporter>();
+
+        // The order of registration is the order the steps run in.
+        services.AddSingleton<IIngestionStep, ProbeStep>();
+        services.AddSingleton<IIngestionStep, FramesStep>();
+        services.AddSingleton<IIngestionStep, AudioStep>();
+        services.AddSingleton<IngestionPipeline>();
+
+        // Hosted services start in registration order: schema first, then recovery, then the scheduler.
+        services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService<TaskRecovery>();
+        services.AddQuartz(quartz =>
+        {
+            quartz.UseInMemoryStore();
+            quartz.UseDefaultThreadPool(pool => pool.MaxConcurrency = 32);
+            quartz.UseExecutionLimits((provider, limits) => limits.ForGroup(
+                IngestionJob.ExecutionGroup, provider.GetRequiredService<IOptions<IngestionOptions>>().Value.MaxConcurrentJobs));
+        });
+        // Running jobs are cancelled on shutdown; each hands its task back to the queue for the next start.
+        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = false);
+
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database")
+            .AddCheck<FfmpegHealthCheck>("ffmpeg");
+        return services;
+    }
+}

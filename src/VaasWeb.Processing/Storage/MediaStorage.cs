@@ -1,0 +1,142 @@
+using Microsoft.Extensions.Options;
+
+namespace VaasWeb.Processing.Storage;
+
+/// <summary>
+/// The media root and the layout below it. Every path VaasWeb writes is chosen here from ids; every path a
+/// client names is resolved here and must stay inside the root, symbolic links included.
+/// </summary>
+public sealed class MediaStorage
+{
+    private const string IncomingFolder = ".incoming";
+    private const string VideosFolder = "videos";
+    private const string DerivedFolder = "derived";
+
+    public MediaStorage(IOptions<StorageOptions> options)
+    {
+        var root = options.Value.ResolvedMediaRoot;
+        Directory.CreateDirectory(root);
+        // Compare against the real path: a media root that is itself a symlink must still contain its files.
+        Root = RealPath(root);
+        Directory.CreateDirectory(Path.Combine(Root, IncomingFolder));
+        Directory.CreateDirectory(Path.Combine(Root, VideosFolder));
+        Directory.CreateDirectory(Path.Combine(Root, DerivedFolder));
+    }
+
+    public string Root { get; }
+
+    public string IncomingDirectory => Path.Combine(Root, IncomingFolder);
+
+    /// <summary>A fresh temporary file name for an upload in progress (same file system, so the final move is atomic).</summary>
+    public string NewIncomingPath() => Path.Combine(IncomingDirectory, $"{Guid.NewGuid():N}.part");
+
+    public string VideoRelativePath(Guid videoId, string extension) => $"{VideosFolder}/{videoId:N}{extension}";
+
+    /// <summary>Where a video's derived files (frames, audio chunks, thumbnail) live.</summary>
+    public string DerivedRelativeDirectory(Guid videoId) => $"{DerivedFolder}/{videoId:N}";
+
+    public string ToAbsolute(string relativePath) =>
+        Path.Combine(Root, relativePath.Replace('/', Path.DirectorySeparatorChar));
+
+    public string ToRelative(string absolutePath) =>
+        Path.GetRelativePath(Root, absolutePath).Replace(Path.DirectorySeparatorChar, '/');
+
+    /// <summary>
+    /// Resolves a client-supplied path (relative to the root, or absolute) to an existing file inside the root.
+    /// Rejects <c>..</c> segments, absolute paths elsewhere, and links that lead out of the root.
+    /// </summary>
+    public string ResolveExistingFile(string? clientPath)
+    {
+        if (string.IsNullOrWhiteSpace(clientPath))
+        {
+            throw new MediaPathException(MediaPathProblem.Invalid, "video_path is required.");
+        }
+
+        if (clientPath.Contains('\0'))
+        {
+            throw new MediaPathException(MediaPathProblem.Invalid, "video_path contains a NUL character.");
+        }
+
+        var segments = clientPath.Split('/', '\\');
+        if (segments.Contains(".."))
+        {
+            throw new MediaPathException(MediaPathProblem.Invalid, "video_path must not contain '..' segments.");
+        }
+
+        var full = Path.GetFullPath(Path.IsPathRooted(clientPath) ? clientPath : Path.Combine(Root, clientPath));
+        if (!IsInsideRoot(full))
+        {
+            throw new MediaPathException(MediaPathProblem.Invalid, "video_path must be inside the media root.");
+        }
+
+        if (!File.Exists(full))
+        {
+            throw new MediaPathException(MediaPathProblem.NotFound, $"No file at '{ToRelative(full)}' in the media root.");
+        }
+
+        var real = RealPath(full);
+        if (!IsInsideRoot(real))
+        {
+            throw new MediaPathException(MediaPathProblem.Invalid, "video_path is a link that leads outside the media root.");
+        }
+
+        if (ToRelative(real).StartsWith(IncomingFolder + "/", StringComparison.Ordinal))
+        {
+            throw new MediaPathException(MediaPathProblem.Invalid, "video_path names an upload that is still in progress.");
+        }
+
+        return real;
+    }
+
+    public bool IsInsideRoot(string absolutePath)
+    {
+        var rootWithSeparator = Root.EndsWith(Path.DirectorySeparatorChar) ? Root : Root + Path.DirectorySeparatorChar;
+        return absolutePath.StartsWith(rootWithSeparator, StringComparison.Ordinal);
+    }
+
+    /// <summary>Removes a video's derived files; a missing folder is already clean.</summary>
+    public void DeleteDerived(Guid videoId)
+    {
+        var directory = ToAbsolute(DerivedRelativeDirectory(videoId));
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Deletes uploads abandoned by a crash or a cut connection that nobody cleaned up.</summary>
+    public int DeleteStaleIncoming(TimeSpan olderThan, DateTimeOffset now)
+    {
+        var deleted = 0;
+        foreach (var file in new DirectoryInfo(IncomingDirectory).EnumerateFiles())
+        {
+            if (now - file.LastWriteTimeUtc > olderThan)
+            {
+                file.Delete();
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>The path with every symbolic link along it resolved, like realpath(3).</summary>
+    internal static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var root = Path.GetPathRoot(full)!;
+        var current = root;
+        foreach (var segment in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, segment);
+            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (info.LinkTarget is not null)
+            {
+                // The final target may itself sit below other links.
+                current = RealPath(info.ResolveLinkTarget(returnFinalTarget: true)!.FullName);
+            }
+        }
+
+        return current;
+    }
+}

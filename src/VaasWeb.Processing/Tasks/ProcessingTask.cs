@@ -1,0 +1,173 @@
+using VaasWeb.Processing.Videos;
+
+namespace VaasWeb.Processing.Tasks;
+
+/// <summary>
+/// One unit of background work (an ingestion, a generation). The row is the source of truth for its state:
+/// every change goes through the methods below, which check the state machine and append to the history.
+/// </summary>
+public sealed class ProcessingTask
+{
+    private ProcessingTask()
+    {
+    }
+
+    public Guid Id { get; private set; }
+    public TaskKind Kind { get; private set; }
+    public Guid? VideoId { get; private set; }
+    public Video? Video { get; private set; }
+    public TaskState State { get; private set; }
+    public string? CurrentStep { get; private set; }
+
+    /// <summary>Overall progress, 0–100.</summary>
+    public double Progress { get; private set; }
+
+    public int Attempt { get; private set; }
+    public string? ErrorCode { get; private set; }
+    public string? ErrorMessage { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset? StartedAt { get; private set; }
+    public DateTimeOffset? FinishedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>Set when someone asks to cancel a running task; the worker that runs it sees it and stops.</summary>
+    public DateTimeOffset? CancelRequestedAt { get; private set; }
+
+    public string? CancelRequestedBy { get; private set; }
+
+    /// <summary>The node running the task, so that a restarting node re-queues only its own work.</summary>
+    public string? WorkerId { get; private set; }
+
+    /// <summary>Bumped on every write; the optimistic concurrency token.</summary>
+    public long Version { get; private set; }
+
+    public List<TaskHistoryEntry> History { get; private set; } = [];
+
+    public bool IsFinished => TaskStateMachine.IsFinished(State);
+
+    public static ProcessingTask Create(TaskKind kind, Video? video, string reason, DateTimeOffset now)
+    {
+        var task = new ProcessingTask
+        {
+            Id = Guid.NewGuid(),
+            Kind = kind,
+            VideoId = video?.Id,
+            Video = video,
+            State = TaskState.Pending,
+            Attempt = 1,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        task.History.Add(new TaskHistoryEntry(task.Id, now, null, TaskState.Pending, task.Attempt, null, reason));
+        return task;
+    }
+
+    /// <summary>Claims a pending task for a worker; false when it is no longer pending (cancelled, already taken).</summary>
+    public bool TryStart(string workerId, DateTimeOffset now)
+    {
+        if (State != TaskState.Pending)
+        {
+            return false;
+        }
+
+        Start(workerId, now);
+        return true;
+    }
+
+    public void Start(string workerId, DateTimeOffset now)
+    {
+        Move(TaskState.InProgress, $"started (attempt {Attempt})", now);
+        WorkerId = workerId;
+        StartedAt = now;
+        FinishedAt = null;
+        Progress = 0;
+        CurrentStep = null;
+    }
+
+    public void Complete(DateTimeOffset now)
+    {
+        Move(TaskState.Completed, "completed", now);
+        Progress = 100;
+        CurrentStep = null;
+        FinishedAt = now;
+    }
+
+    public void Fail(string code, string message, DateTimeOffset now)
+    {
+        Move(TaskState.Failed, message, now);
+        ErrorCode = code;
+        ErrorMessage = message;
+        FinishedAt = now;
+    }
+
+    /// <summary>Records how far a running task is; false when it is not running or someone asked it to stop.</summary>
+    public bool ReportProgress(string step, double progress, DateTimeOffset now)
+    {
+        if (State != TaskState.InProgress || CancelRequestedAt is not null)
+        {
+            return false;
+        }
+
+        CurrentStep = step;
+        Progress = Math.Round(Math.Clamp(progress, 0, 100), 1);
+        UpdatedAt = now;
+        Version++;
+        return true;
+    }
+
+    /// <summary>Asks the worker running this task to stop; it ends the task as failed ("cancelled").</summary>
+    public bool RequestCancel(string? requestedBy, DateTimeOffset now)
+    {
+        if (State != TaskState.InProgress || CancelRequestedAt is not null)
+        {
+            return false;
+        }
+
+        CancelRequestedAt = now;
+        CancelRequestedBy = requestedBy;
+        UpdatedAt = now;
+        Version++;
+        return true;
+    }
+
+    /// <summary>The reason a cancelled task shows: "cancelled", or "cancelled by someone".</summary>
+    public static string CancelledReason(string? by) => by is null ? "cancelled" : $"cancelled by {by}";
+
+    /// <summary>Back to the queue as a new attempt: a re-run, or recovery after the server stopped mid-task.</summary>
+    public void Requeue(string reason, DateTimeOffset now)
+    {
+        Move(TaskState.Pending, reason, now, newAttempt: Attempt + 1);
+        ResetForQueue();
+    }
+
+    /// <summary>Back to the queue as the same attempt: the server is shutting down and the work was not at fault.</summary>
+    public void Return(string reason, DateTimeOffset now)
+    {
+        Move(TaskState.Pending, reason, now);
+        ResetForQueue();
+    }
+
+    private void ResetForQueue()
+    {
+        Progress = 0;
+        CurrentStep = null;
+        ErrorCode = null;
+        ErrorMessage = null;
+        StartedAt = null;
+        FinishedAt = null;
+        CancelRequestedAt = null;
+        CancelRequestedBy = null;
+        WorkerId = null;
+    }
+
+    private void Move(TaskState to, string reason, DateTimeOffset now, int? newAttempt = null)
+    {
+        TaskStateMachine.EnsureCanMove(State, to);
+        var from = State;
+        State = to;
+        Attempt = newAttempt ?? Attempt;
+        UpdatedAt = now;
+        Version++;
+        History.Add(new TaskHistoryEntry(Id, now, from, to, Attempt, CurrentStep, reason));
+    }
+}

@@ -1,0 +1,46 @@
+namespace VaasWeb.Processing.Tasks;
+
+public enum StepState
+{
+    Running,
+    Completed,
+    Skipped,
+    Failed,
+}
+
+/// <summary>One step of one attempt of a task, persisted as it starts and ends (per-step timings, skip reasons).</summary>
+public sealed class TaskStep
+{
+    private TaskStep()
+    {
+    }
+
+    public TaskStep(Guid taskId, int attempt, int ordinal, string name, DateTimeOffset startedAt)
+    {
+        TaskId = taskId;
+        Attempt = attempt;
+        Ordinal = ordinal;
+        Name = name;
+        State = StepState.Running;
+        StartedAt = startedAt;
+    }
+
+    public long Id { get; private set; }
+    public Guid TaskId { get; private set; }
+    public int Attempt { get; private set; }
+    public int Ordinal { get; private set; }
+    public string Name { get; private set; } = "";
+    public StepState State { get; private set; }
+    public DateTimeOffset StartedAt { get; private set; }
+    public DateTimeOffset? FinishedAt { get; private set; }
+
+    /// <summary>What the step produced, or why it was skipped or failed, in words.</summary>
+    public string? Detail { get; private set; }
+
+    public void Finish(StepState state, string? detail, DateTimeOffset now)
+    {
+        State = state;
+        Detail = detail;
+        FinishedAt = now;
+    }
+}

@@ -1,0 +1,161 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Ingestion;
+using VaasWeb.Processing.Media;
+using VaasWeb.Processing.Storage;
+using VaasWeb.Processing.Tasks;
+
+namespace VaasWeb.Processing.Videos;
+
+public sealed record ImportedVideo(Video Video, ProcessingTask? Task, bool TaskAlreadyQueued = false);
+
+/// <summary>
+/// Turns a file into a Video row (and, when asked, a queued ingestion). A file only becomes visible under
+/// <c>videos/</c> once it has been checked and its rows can be written; a failure on the way leaves nothing.
+/// </summary>
+public sealed class VideoImporter(
+    IDbContextFactory<VaasDbContext> dbFactory,
+    IMediaTool media,
+    MediaStorage storage,
+    TaskLifecycle lifecycle,
+    TaskQueue queue,
+    IOptions<IngestionOptions> ingestion)
+{
+    private static readonly HashSet<string> KnownExtensions =
+        [".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts", ".m2ts", ".wmv", ".flv", ".3gp", ".ogv"];
+
+    /// <summary>
+    /// Checks a completely received upload with ffprobe and moves it into place. The temporary file is always
+    /// gone afterwards: moved when accepted, deleted when not. Throws <see cref="MediaException"/> for non-videos.
+    /// </summary>
+    public async Task<ImportedVideo> ImportUploadAsync(
+        string temporaryPath, string originalFileName, long sizeBytes, string sha256, bool? autoStart, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = await media.ProbeAsync(temporaryPath, cancellationToken);
+            var id = Guid.NewGuid();
+            var relative = storage.VideoRelativePath(id, ExtensionFor(originalFileName, info.Container));
+            var video = new Video(id, DisplayName(originalFileName), relative, sizeBytes, sha256, VideoSource.Upload, lifecycle.Now);
+            video.ApplyProbe(info);
+
+            var target = storage.ToAbsolute(relative);
+            File.Move(temporaryPath, target);
+            try
+            {
+                var task = autoStart ?? ingestion.Value.AutoStart
+                    ? ProcessingTask.Create(TaskKind.Ingestion, video, "queued after upload", lifecycle.Now)
+                    : null;
+                await SaveAsync(video, task, cancellationToken);
+                return new ImportedVideo(video, task);
+            }
+            catch
+            {
+                File.Delete(target);
+                throw;
+            }
+        }
+        finally
+        {
+            File.Delete(temporaryPath);
+        }
+    }
+
+    /// <summary>
+    /// Queues an ingestion of a file already inside the media root (validated by <see cref="MediaStorage"/>).
+    /// A file nobody registered yet is probed and registered first; a video that is already being ingested
+    /// keeps its running task.
+    /// </summary>
+    public async Task<ImportedVideo> QueueIngestionAsync(string absolutePath, CancellationToken cancellationToken)
+    {
+        var relative = storage.ToRelative(absolutePath);
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var existing = await db.Videos.FirstOrDefaultAsync(v => v.StoredPath == relative, cancellationToken);
+            if (existing is not null)
+            {
+                var active = await db.Tasks.Include(t => t.Video)
+                    .Where(t => t.VideoId == existing.Id && t.Kind == TaskKind.Ingestion
+                                && (t.State == TaskState.Pending || t.State == TaskState.InProgress))
+                    .FirstOrDefaultAsync(cancellationToken);
+                if (active is not null)
+                {
+                    return new ImportedVideo(existing, active, TaskAlreadyQueued: true);
+                }
+
+                var task = ProcessingTask.Create(TaskKind.Ingestion, existing, "queued by process-video", lifecycle.Now);
+                await SaveAsync(existing, task, cancellationToken, videoIsNew: false);
+                return new ImportedVideo(existing, task);
+            }
+        }
+
+        var info = await media.ProbeAsync(absolutePath, cancellationToken);
+        var video = new Video(Guid.NewGuid(), Path.GetFileName(absolutePath), relative, new FileInfo(absolutePath).Length, null, VideoSource.MediaFolder, lifecycle.Now);
+        video.ApplyProbe(info);
+        var newTask = ProcessingTask.Create(TaskKind.Ingestion, video, "queued by process-video", lifecycle.Now);
+        await SaveAsync(video, newTask, cancellationToken);
+        return new ImportedVideo(video, newTask);
+    }
+
+    private async Task SaveAsync(Video video, ProcessingTask? task, CancellationToken cancellationToken, bool videoIsNew = true)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (videoIsNew)
+            {
+                db.Videos.Add(video);
+            }
+            else
+            {
+                db.Videos.Attach(video);
+            }
+
+            if (task is not null)
+            {
+                db.Tasks.Add(task);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        if (task is not null)
+        {
+            await lifecycle.PublishAsync(task);
+            // If this fails the task stays pending in the database, and the next start queues it again.
+            await queue.EnqueueAsync(task, cancellationToken);
+        }
+    }
+
+    /// <summary>Only the last path segment, trimmed to a sane length: it is shown, never used as a path.</summary>
+    internal static string DisplayName(string? fileName)
+    {
+        var name = Path.GetFileName((fileName ?? "").Replace('\\', '/').Split('/')[^1]).Trim();
+        name = new string(name.Where(c => !char.IsControl(c)).ToArray());
+        if (name.Length == 0)
+        {
+            return "video";
+        }
+
+        return name.Length <= 255 ? name : name[..255];
+    }
+
+    internal static string ExtensionFor(string? fileName, string container)
+    {
+        var extension = Path.GetExtension(DisplayName(fileName)).ToLowerInvariant();
+        if (KnownExtensions.Contains(extension))
+        {
+            return extension;
+        }
+
+        return container switch
+        {
+            var c when c.Contains("mp4", StringComparison.Ordinal) => ".mp4",
+            var c when c.Contains("webm", StringComparison.Ordinal) => ".webm",
+            var c when c.Contains("matroska", StringComparison.Ordinal) => ".mkv",
+            "avi" => ".avi",
+            "mpegts" => ".ts",
+            _ => ".video",
+        };
+    }
+}

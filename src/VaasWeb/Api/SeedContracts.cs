@@ -1,0 +1,45 @@
+using VaasWeb.Processing.Tasks;
+
+namespace VaasWeb.Api;
+
+// The seed API's shapes, in its snake_case. Fields beyond the seed's are additions old clients ignore.
+
+public sealed record UploadVideoResponse(string Message, string VideoPath, Guid? TaskId, Guid VideoId);
+
+public sealed record ProcessVideoRequest(string? VideoPath);
+
+public sealed record ProcessVideoResponse(string Message, Guid TaskId, Guid VideoId);
+
+public sealed record TaskError(string? Code, string? Message);
+
+public sealed record TaskStatusResponse(
+    string TaskId,
+    TaskState Status,
+    TaskKind Kind,
+    string? Step,
+    double Progress,
+    int Attempt,
+    TaskError? Error,
+    Guid? VideoId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static TaskStatusResponse Of(TaskSnapshot task) => new(
+        task.TaskId.ToString(),
+        task.State,
+        task.Kind,
+        task.Step,
+        task.Progress,
+        task.Attempt,
+        task.ErrorCode is null && task.ErrorMessage is null ? null : new TaskError(task.ErrorCode, task.ErrorMessage),
+        task.VideoId,
+        task.CreatedAt,
+        task.StartedAt,
+        task.FinishedAt,
+        task.UpdatedAt);
+}
+
+/// <summary>The seed's answer for an unknown task id, kept byte for byte.</summary>
+public sealed record TaskNotFoundResponse(string TaskId, string Status = "not_found");

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using VaasWeb.Processing.Media;
+using VaasWeb.Processing.Storage;
+using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Videos;
+
+namespace VaasWeb.Api;
+
+/// <summary>The REST contract of the original vaas API: upload, process, poll.</summary>
+internal static class SeedEndpoints
+{
+    public static IEndpointRouteBuilder MapSeedApi(this IEndpointRouteBuilder app)
+    {
+        var seed = app.MapGroup("").WithTags("Seed API");
+        seed.MapPost("/upload-video", UploadVideoAsync)
+            .WithSummary("Upload a video (multipart field 'file'); its ingestion is queued unless Ingestion:AutoStart is false.")
+            .Accepts<IFormFile>("multipart/form-data")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        seed.MapPost("/process-video", ProcessVideoAsync)
+            .Accepts<ProcessVideoRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithSummary("Queue the ingestion of a video inside the media root (a path as returned by upload-video).");
+        seed.MapGet("/task-status/{taskId}", GetTaskStatusAsync)
+            .WithSummary("The status of a task: pending, in_progress, completed or failed, with step, progress and error.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<UploadVideoResponse>, ProblemHttpResult>> UploadVideoAsync(
+        HttpRequest request, MediaStorage storage, VideoImporter importer, IOptions<UploadOptions> options, CancellationToken cancellationToken)
+    {
+        ReceivedFile received;
+        try
+        {
+            received = await MultipartUpload.ReceiveAsync(request, storage, options.Value.MaxBytes, cancellationToken);
+        }
+        catch (UploadRejectedException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: e.StatusCode);
+        }
+
+        try
+        {
+            var imported = await importer.ImportUploadAsync(
+                received.TemporaryPath, received.FileName, received.SizeBytes, received.Sha256, autoStart: null, cancellationToken);
+            return TypedResults.Ok(new UploadVideoResponse(
+                "Video uploaded successfully", imported.Video.StoredPath, imported.Task?.Id, imported.Video.Id));
+        }
+        catch (MediaException e) when (e.Code is MediaException.NotAVideo or MediaException.Unreadable)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Not a video");
+        }
+    }
+
+    private static async Task<Results<Ok<ProcessVideoResponse>, ProblemHttpResult>> ProcessVideoAsync(
+        HttpRequest request, MediaStorage storage, VideoImporter importer, CancellationToken cancellationToken)
+    {
+        ProcessVideoRequest? body;
+        try
+        {
+            // Read by hand rather than bound, so a malformed body gets a sentence instead of a stack trace.
+            body = await request.ReadFromJsonAsync<ProcessVideoRequest>(cancellationToken);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return TypedResults.Problem("The body must be JSON like {\"video_path\": \"videos/<file>.mp4\"}.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        string path;
+        try
+        {
+            path = storage.ResolveExistingFile(body?.VideoPath);
+        }
+        catch (MediaPathException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: e.Problem == MediaPathProblem.NotFound
+                ? StatusCodes.Status404NotFound
+                : StatusCodes.Status400BadRequest);
+        }
+
+        try
+        {
+            var queued = await importer.QueueIngestionAsync(path, cancellationToken);
+            var message = queued.TaskAlreadyQueued ? "Task already enqueued for processing" : "Task enqueued for processing";
+            return TypedResults.Ok(new ProcessVideoResponse(message, queued.Task!.Id, queued.Video.Id));
+        }
+        catch (MediaException e) when (e.Code is MediaException.NotAVideo or MediaException.Unreadable)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Not a video");
+        }
+    }
+
+    private static async Task<Results<Ok<TaskStatusResponse>, NotFound<TaskNotFoundResponse>>> GetTaskStatusAsync(
+        string taskId, TaskLifecycle lifecycle, CancellationToken cancellationToken)
+    {
+        var task = Guid.TryParse(taskId, out var id) ? await lifecycle.GetSnapshotAsync(id, cancellationToken) : null;
+        return task is null
+            ? TypedResults.NotFound(new TaskNotFoundResponse(taskId))
+            : TypedResults.Ok(TaskStatusResponse.Of(task));
+    }
+}

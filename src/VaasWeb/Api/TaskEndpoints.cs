@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Tasks;
+
+namespace VaasWeb.Api;
+
+public sealed record TaskHistoryItem(DateTimeOffset At, TaskState? From, TaskState To, int Attempt, string? Step, string Reason);
+
+public sealed record TaskStepItem(int Attempt, string Name, StepState State, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? Detail);
+
+public sealed record TaskDetailsResponse(TaskStatusResponse Task, IReadOnlyList<TaskHistoryItem> History, IReadOnlyList<TaskStepItem> Steps);
+
+public sealed record TaskCommandResponse(string Message, TaskStatusResponse Task);
+
+/// <summary>Tasks for scripts and the UI: list, details with history and steps, cancel, re-run.</summary>
+internal static class TaskEndpoints
+{
+    private const int MaxPage = 500;
+
+    public static IEndpointRouteBuilder MapTaskApi(this IEndpointRouteBuilder app)
+    {
+        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks");
+        tasks.MapGet("", ListAsync).WithSummary("Newest tasks first, optionally filtered by status and kind.");
+        tasks.MapGet("/{taskId:guid}", GetAsync).WithSummary("A task with its full state history and per-step timings.");
+        tasks.MapPost("/{taskId:guid}/cancel", CancelAsync).WithSummary("Cancel a pending or running task; ffmpeg is killed.");
+        tasks.MapPost("/{taskId:guid}/rerun", RerunAsync).WithSummary("Run a finished task again as a new attempt.");
+        return app;
+    }
+
+    private static async Task<Ok<TaskStatusResponse[]>> ListAsync(
+        IDbContextFactory<VaasDbContext> dbFactory, TaskState? status, TaskKind? kind, int? limit, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Tasks.AsNoTracking().Include(t => t.Video).AsQueryable();
+        if (status is { } s)
+        {
+            query = query.Where(t => t.State == s);
+        }
+
+        if (kind is { } k)
+        {
+            query = query.Where(t => t.Kind == k);
+        }
+
+        var rows = await query.OrderByDescending(t => t.CreatedAt).Take(Math.Clamp(limit ?? 100, 1, MaxPage)).ToListAsync(cancellationToken);
+        return TypedResults.Ok(rows.Select(t => TaskStatusResponse.Of(TaskSnapshot.Of(t))).ToArray());
+    }
+
+    private static async Task<Results<Ok<TaskDetailsResponse>, NotFound<TaskNotFoundResponse>>> GetAsync(
+        Guid taskId, IDbContextFactory<VaasDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var task = await db.Tasks.AsNoTracking().Include(t => t.Video).FirstOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+        if (task is null)
+        {
+            return TypedResults.NotFound(new TaskNotFoundResponse(taskId.ToString()));
+        }
+
+        var history = await db.TaskHistory.AsNoTracking().Where(h => h.TaskId == taskId).OrderBy(h => h.Id)
+            .Select(h => new TaskHistoryItem(h.At, h.From, h.To, h.Attempt, h.Step, h.Reason)).ToListAsync(cancellationToken);
+        var steps = await db.TaskSteps.AsNoTracking().Where(s => s.TaskId == taskId).OrderBy(s => s.Attempt).ThenBy(s => s.Ordinal)
+            .Select(s => new TaskStepItem(s.Attempt, s.Name, s.State, s.StartedAt, s.FinishedAt, s.Detail)).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new TaskDetailsResponse(TaskStatusResponse.Of(TaskSnapshot.Of(task)), history, steps));
+    }
+
+    private static async Task<Results<Ok<TaskCommandResponse>, Accepted<TaskCommandResponse>, NotFound<TaskNotFoundResponse>, Conflict<TaskCommandResponse>>> CancelAsync(
+        Guid taskId, TaskCommands commands, CancellationToken cancellationToken)
+    {
+        var (outcome, task) = await commands.CancelAsync(taskId, requestedBy: null, cancellationToken);
+        return outcome switch
+        {
+            CancelOutcome.NotFound => TypedResults.NotFound(new TaskNotFoundResponse(taskId.ToString())),
+            CancelOutcome.Cancelled => TypedResults.Ok(Respond("Task cancelled before it started", task!)),
+            CancelOutcome.Stopping => TypedResults.Accepted($"/task-status/{taskId}", Respond("Task is being cancelled", task!)),
+            _ => TypedResults.Conflict(Respond("Task has already finished", task!)),
+        };
+    }
+
+    private static async Task<Results<Accepted<TaskCommandResponse>, NotFound<TaskNotFoundResponse>, Conflict<TaskCommandResponse>>> RerunAsync(
+        Guid taskId, TaskCommands commands, CancellationToken cancellationToken)
+    {
+        var (outcome, task) = await commands.RerunAsync(taskId, requestedBy: null, cancellationToken);
+        return outcome switch
+        {
+            RerunOutcome.NotFound => TypedResults.NotFound(new TaskNotFoundResponse(taskId.ToString())),
+            RerunOutcome.Queued => TypedResults.Accepted($"/task-status/{taskId}", Respond("Task queued again", task!)),
+            _ => TypedResults.Conflict(Respond("Only a completed or failed task can be re-run", task!)),
+        };
+    }
+
+    private static TaskCommandResponse Respond(string message, ProcessingTask task) =>
+        new(message, TaskStatusResponse.Of(TaskSnapshot.Of(task)));
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MudBlazor.Services;
+using Scalar.AspNetCore;
+using VaasWeb.Api;
+using VaasWeb.Components;
+using VaasWeb.Processing;
+using VaasWeb.Realtime;
+
+namespace VaasWeb;
+
+/// <summary>What the host is made of, one concern per line; Program.cs only calls these.</summary>
+internal static class HostingExtensions
+{
+    /// <summary>snake_case and string enums: the seed API's wire format, used by every JSON VaasWeb speaks.</summary>
+    public static void ConfigureWireFormat(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+    }
+
+    public static WebApplicationBuilder AddVaasWeb(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddVaasProcessing(builder.Configuration);
+        builder.Services.AddVaasRealtime();
+        builder.Services.AddVaasApi(builder.Configuration);
+        builder.Services.AddOpenApi();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        return builder;
+    }
+
+    public static WebApplication UseVaasWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapVaasWeb(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapVaasApi();
+        app.MapVaasRealtime();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

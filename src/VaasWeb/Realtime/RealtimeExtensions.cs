@@ -1,0 +1,21 @@
+using VaasWeb.Processing.Tasks;
+
+namespace VaasWeb.Realtime;
+
+internal static class RealtimeExtensions
+{
+    public static IServiceCollection AddVaasRealtime(this IServiceCollection services)
+    {
+        services.AddSignalR().AddJsonProtocol(o => HostingExtensions.ConfigureWireFormat(o.PayloadSerializerOptions));
+        services.AddSingleton<TaskEventNotifier>();
+        services.AddSingleton<ITaskEventSink>(provider => provider.GetRequiredService<TaskEventNotifier>());
+        services.AddHostedService(provider => provider.GetRequiredService<TaskEventNotifier>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapVaasRealtime(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<TaskHub>(TaskHub.Path);
+        return app;
+    }
+}

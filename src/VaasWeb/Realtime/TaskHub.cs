@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Tasks;
+
+namespace VaasWeb.Realtime;
+
+/// <summary>What the hub calls on its clients.</summary>
+public interface ITaskHubClient
+{
+    /// <summary>A task changed state or made progress. Drop it if you already hold a higher <c>version</c>.</summary>
+    Task TaskChanged(TaskSnapshot task);
+}
+
+/// <summary>
+/// <c>/hubs/tasks</c>: pushes every task change to every client. After (re)connecting, a client reads the current
+/// state with <see cref="GetTask"/> or <see cref="GetRecentTasks"/> and then applies pushed changes on top.
+/// </summary>
+public sealed class TaskHub(TaskLifecycle lifecycle, IDbContextFactory<VaasDbContext> dbFactory) : Hub<ITaskHubClient>
+{
+    public const string Path = "/hubs/tasks";
+    private const int MaxRecent = 1000;
+
+    public Task<TaskSnapshot?> GetTask(Guid taskId) => lifecycle.GetSnapshotAsync(taskId, Context.ConnectionAborted);
+
+    public async Task<IReadOnlyList<TaskSnapshot>> GetRecentTasks(int limit)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(Context.ConnectionAborted);
+        var tasks = await db.Tasks.AsNoTracking().Include(t => t.Video)
+            .OrderByDescending(t => t.CreatedAt)
+            .Take(Math.Clamp(limit, 1, MaxRecent))
+            .ToListAsync(Context.ConnectionAborted);
+        return tasks.Select(TaskSnapshot.Of).ToArray();
+    }
+}
