@@ -66,8 +66,8 @@ public static class ProcessingServiceCollectionExtensions
             quartz.UseExecutionLimits((provider, limits) => limits.ForGroup(
                 IngestionJob.ExecutionGroup, provider.GetRequiredService<IOptions<IngestionOptions>>().Value.MaxConcurrentJobs));
         });
-        // Running jobs are cancelled on shutdown; each hands its task back to the queue for the next start.
-        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = false);
+        // Running jobs see the host stopping, kill their ffmpeg and hand their task back; Quartz waits for that.
+        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")

@@ -21,6 +21,9 @@ internal static class HostingExtensions
 
     public static WebApplicationBuilder AddVaasWeb(this WebApplicationBuilder builder)
     {
+        // Serve MudBlazor's and the framework's assets from the build output in every environment, so
+        // `dotnet run` works in Production too; a published app has no such manifest and this does nothing.
+        builder.WebHost.UseStaticWebAssets();
         builder.Services.AddVaasProcessing(builder.Configuration);
         builder.Services.AddVaasRealtime();
         builder.Services.AddVaasApi(builder.Configuration);
@@ -37,6 +40,7 @@ internal static class HostingExtensions
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
 
+        app.UseStatusCodeResponses();
         app.UseAntiforgery();
         return app;
     }

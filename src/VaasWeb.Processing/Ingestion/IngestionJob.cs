@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
 using VaasWeb.Processing.Tasks;
@@ -13,6 +14,7 @@ public sealed class IngestionJob(
     TaskLifecycle lifecycle,
     IngestionPipeline pipeline,
     WorkerIdentity worker,
+    IHostApplicationLifetime lifetime,
     ILogger<IngestionJob> logger) : IJob
 {
     public const string ExecutionGroup = "ingestion";
@@ -32,15 +34,18 @@ public sealed class IngestionJob(
             return;
         }
 
+        // Quartz cancels on interrupt; the host's stopping token makes a shutdown kill ffmpeg at once, and the
+        // scheduler then waits for this job to hand its task back before the process exits.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         try
         {
-            await pipeline.RunAsync(claim.Task, cancellationToken);
+            await pipeline.RunAsync(claim.Task, stop.Token);
             await EndAsync(taskId, (task, now) => task.Complete(now));
             logger.LogInformation("Ingested video {VideoId} (task {TaskId})", claim.Task.VideoId, taskId);
         }
         catch (OperationCanceledException e)
         {
-            await EndCancelledAsync(taskId, cancellationToken.IsCancellationRequested, e);
+            await EndCancelledAsync(taskId, lifetime.ApplicationStopping.IsCancellationRequested, e);
         }
         catch (TaskFailureException e)
         {

@@ -112,7 +112,7 @@ public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILog
                     }
                 }
             });
-        await RunAsync(processor, "extract frames", progress, null, cancellationToken);
+        await RunAsync(processor, "extract frames", progress, request.Duration, cancellationToken);
 
         var files = Directory.GetFiles(request.OutputDirectory, "*.jpg").Order(StringComparer.Ordinal).ToArray();
         if (files.Length != times.Count)

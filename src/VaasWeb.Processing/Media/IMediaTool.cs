@@ -25,7 +25,8 @@ public sealed record FrameExtraction(
     double IntervalSeconds,
     int Width,
     int Height,
-    TimeSpan StartTime);
+    TimeSpan StartTime,
+    TimeSpan Duration);
 
 /// <summary>A frame written by <see cref="IMediaTool.ExtractFramesAsync"/>: its file name and its time in the video.</summary>
 public sealed record SampledFrame(int Index, string FileName, double TimestampSeconds);

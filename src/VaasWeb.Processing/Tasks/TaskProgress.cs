@@ -25,7 +25,7 @@ public sealed class TaskProgress : IAsyncDisposable
     private readonly Lock _gate = new();
     private (string Step, double Percent)? _latest;
     private (string Step, double Percent)? _written;
-    private DateTimeOffset _lastWrite;
+    private DateTimeOffset _lastCheck;
 
     internal TaskProgress(TaskLifecycle lifecycle, Guid taskId, CancellationTokenSource stopWork, TimeProvider clock)
     {
@@ -33,7 +33,7 @@ public sealed class TaskProgress : IAsyncDisposable
         _taskId = taskId;
         _stopWork = stopWork;
         _clock = clock;
-        _lastWrite = clock.GetUtcNow();
+        _lastCheck = clock.GetUtcNow();
         _loop = RunAsync();
     }
 
@@ -58,18 +58,29 @@ public sealed class TaskProgress : IAsyncDisposable
                 latest = _latest;
             }
 
-            var heartbeatDue = _clock.GetUtcNow() - _lastWrite >= HeartbeatInterval;
-            if (latest is null || (latest == _written && !heartbeatDue))
+            if (latest is null || latest == _written)
             {
+                // Nothing new to say; still look at the row now and then in case someone asked us to stop.
+                if (_clock.GetUtcNow() - _lastCheck >= HeartbeatInterval)
+                {
+                    var current = await _lifecycle.GetSnapshotAsync(_taskId, cancellationToken);
+                    _lastCheck = _clock.GetUtcNow();
+                    if (current is null || current.CancelRequested || current.State != TaskState.InProgress)
+                    {
+                        await _stopWork.CancelAsync();
+                    }
+                }
+
                 return;
             }
 
             var (step, percent) = latest.Value;
             var result = await _lifecycle.ChangeAsync(_taskId, (task, now) => task.ReportProgress(step, percent, now), cancellationToken);
             _written = latest;
-            _lastWrite = _clock.GetUtcNow();
-            if (result is { Changed: false } && (result.Task.CancelRequestedAt is not null || result.Task.State != TaskState.InProgress))
+            _lastCheck = _clock.GetUtcNow();
+            if (result is null or { Changed: false })
             {
+                // The row refused the update: the task was cancelled, or is no longer ours to run.
                 await _stopWork.CancelAsync();
             }
         }

@@ -35,7 +35,7 @@ public static class MultipartUpload
             || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 } boundary)
         {
-            throw new UploadRejectedException(StatusCodes.Status400BadRequest,
+            throw new UploadRejectedException(StatusCodes.Status415UnsupportedMediaType,
                 $"Send the video as multipart/form-data with a field named '{FieldName}'.");
         }
 
@@ -70,6 +70,12 @@ public static class MultipartUpload
         catch (InvalidDataException e)
         {
             throw new UploadRejectedException(StatusCodes.Status400BadRequest, $"The multipart body is malformed: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            // A cut connection, a client that gave up: the partial file is already gone.
+            throw new UploadRejectedException(StatusCodes.Status400BadRequest,
+                "The upload was interrupted before the file was complete; nothing was kept. Send it again.");
         }
 
         throw new UploadRejectedException(StatusCodes.Status400BadRequest, $"The form has no file field named '{FieldName}'.");

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using VaasWeb.Processing.Media;
@@ -16,7 +18,7 @@ internal static class SeedEndpoints
         var seed = app.MapGroup("").WithTags("Seed API");
         seed.MapPost("/upload-video", UploadVideoAsync)
             .WithSummary("Upload a video (multipart field 'file'); its ingestion is queued unless Ingestion:AutoStart is false.")
-            .Accepts<IFormFile>("multipart/form-data")
+            .AddOpenApiOperationTransformer(DescribeMultipartFileBody)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -29,6 +31,34 @@ internal static class SeedEndpoints
         seed.MapGet("/task-status/{taskId}", GetTaskStatusAsync)
             .WithSummary("The status of a task: pending, in_progress, completed or failed, with step, progress and error.");
         return app;
+    }
+
+    /// <summary>
+    /// The body is read by hand (streamed, not bound), so OpenAPI is told its shape here. Declaring it with
+    /// Accepts() instead would make routing answer a wrong content type with an empty 415.
+    /// </summary>
+    private static Task DescribeMultipartFileBody(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["multipart/form-data"] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Required = new HashSet<string> { MultipartUpload.FieldName },
+                        Properties = new Dictionary<string, IOpenApiSchema>
+                        {
+                            [MultipartUpload.FieldName] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                        },
+                    },
+                },
+            },
+        };
+        return Task.CompletedTask;
     }
 
     private static async Task<Results<Ok<UploadVideoResponse>, ProblemHttpResult>> UploadVideoAsync(

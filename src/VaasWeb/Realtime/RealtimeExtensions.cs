@@ -9,6 +9,7 @@ internal static class RealtimeExtensions
         services.AddSignalR().AddJsonProtocol(o => HostingExtensions.ConfigureWireFormat(o.PayloadSerializerOptions));
         services.AddSingleton<TaskEventNotifier>();
         services.AddSingleton<ITaskEventSink>(provider => provider.GetRequiredService<TaskEventNotifier>());
+        services.AddSingleton<ITaskUpdates>(provider => provider.GetRequiredService<TaskEventNotifier>());
         services.AddHostedService(provider => provider.GetRequiredService<TaskEventNotifier>());
         return services;
     }

@@ -10,7 +10,7 @@ namespace VaasWeb.Realtime;
 /// and to SignalR clients (through a queue drained by one sender, so jobs never wait on a slow socket and
 /// every client sees the changes in the order they happened).
 /// </summary>
-public sealed class TaskEventNotifier : BackgroundService, ITaskEventSink
+public sealed class TaskEventNotifier : BackgroundService, ITaskEventSink, ITaskUpdates
 {
     private readonly IHubContext<TaskHub, ITaskHubClient> _hub;
     private readonly ILogger<TaskEventNotifier> _logger;
@@ -23,7 +23,6 @@ public sealed class TaskEventNotifier : BackgroundService, ITaskEventSink
         _logger = logger;
     }
 
-    /// <summary>Calls <paramref name="onChange"/> for every task change until the returned handle is disposed.</summary>
     public IDisposable Subscribe(Action<TaskSnapshot> onChange)
     {
         ImmutableInterlocked.Update(ref _subscribers, list => list.Add(onChange));

@@ -22,7 +22,7 @@ internal sealed class FramesStep(IMediaTool media, IDbContextFactory<VaasDbConte
         try
         {
             var frames = await media.ExtractFramesAsync(
-                new FrameExtraction(run.VideoPath, run.Storage.ToAbsolute(directory), o.FrameIntervalSeconds, width, height, info.StartTime),
+                new FrameExtraction(run.VideoPath, run.Storage.ToAbsolute(directory), o.FrameIntervalSeconds, width, height, info.StartTime, info.Duration),
                 StepProgress.Slice(progress, 0, 0.95),
                 cancellationToken);
             EnsureFramesCoverVideo(frames, info, o.FrameIntervalSeconds);

@@ -1,0 +1,16 @@
+using VaasWeb.Bench;
+
+// Benchmarks print numbers; they assert nothing. Run: dotnet run -c Release --project bench/VaasWeb.Bench -- <name>
+var benchmarks = new Dictionary<string, Func<string[], Task>>
+{
+    ["ingest"] = IngestBenchmark.RunAsync,
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: VaasWeb.Bench <{string.Join("|", benchmarks.Keys)}> [options]");
+    return 2;
+}
+
+await run(args[1..]);
+return 0;

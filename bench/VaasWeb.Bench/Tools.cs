@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace VaasWeb.Bench;
+
+internal static class Tools
+{
+    /// <summary>Runs a command line tool to completion and returns how long it took; throws on failure.</summary>
+    public static async Task<TimeSpan> RunAsync(string tool, params string[] args)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        clock.Stop();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{tool} {string.Join(' ', args)} failed: {await stderr}");
+        }
+
+        await stdout;
+        return clock.Elapsed;
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace VaasWeb.Api;
+
+/// <summary>
+/// Responses the framework ends with an empty body (an unknown address, a wrong content type, a wrong method)
+/// still say what was wrong: a problem document for API clients, the not-found page for people in a browser.
+/// </summary>
+internal static class StatusCodeResponses
+{
+    public static WebApplication UseStatusCodeResponses(this WebApplication app)
+    {
+        app.UseWhen(IsPageRequest, pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseWhen(context => !IsPageRequest(context), api => api.UseStatusCodePages(WriteProblemAsync));
+        return app;
+    }
+
+    private static bool IsPageRequest(HttpContext context) =>
+        HttpMethods.IsGet(context.Request.Method)
+        && context.Request.Headers.Accept.Any(value => value?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
+
+    private static async Task WriteProblemAsync(StatusCodeContext status)
+    {
+        var http = status.HttpContext;
+        var detail = http.Response.StatusCode switch
+        {
+            // Routing rejected the body's type before any endpoint ran; say what was sent.
+            StatusCodes.Status415UnsupportedMediaType =>
+                $"This endpoint does not take a body of type '{http.Request.ContentType ?? "none"}'; see /openapi/v1.json.",
+            StatusCodes.Status404NotFound => $"There is nothing at {http.Request.Path}.",
+            StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed at {http.Request.Path}.",
+            _ => null,
+        };
+        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = { Status = http.Response.StatusCode, Detail = detail },
+        });
+    }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit and component tests, then end-to-end tests against the real app
+# (real ffmpeg, real SQLite, Debian's Chromium). Installs ffmpeg and Chromium with apt when missing.
+# Prints "N passed, N failed" last and exits non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")"
+source scripts/packages.sh
+ensure_commands ffmpeg:ffmpeg ffprobe:ffmpeg chromium:chromium || exit 1
+
+results=TestResults
+rm -rf "$results"
+dotnet test VaasWeb.sln -c Release --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  passed=$((passed + $(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")))
+  failed=$((failed + $(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "The test run did not complete (build error or crashed test host); see above."
+  failed=1
+fi
+echo "$passed passed, $failed failed"
+exit "$status"

@@ -1,0 +1,196 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using VaasWeb.Processing.Media;
+using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Videos;
+using VaasWeb.Tests.Unit.Support;
+
+namespace VaasWeb.Tests.Unit.Ingestion;
+
+/// <summary>Real ingestions: generated videos, the real ffmpeg, a real SQLite file, the real Quartz scheduler.</summary>
+public sealed class IngestionTests : IAsyncLifetime
+{
+    private readonly TempDirectory _temp = new();
+    private ProcessingHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await ProcessingHost.StartAsync(_temp.Path);
+
+    [Fact]
+    public async Task Upload_TwentyFiveSecondVideo_CompletesWithTimedFramesAndChunks()
+    {
+        var upload = await UploadAsync(new VideoSpec(Seconds: 25), "holiday.mp4");
+
+        var done = await _host.Events.WaitForFinishAsync(upload.Task!.Id);
+
+        Assert.Equal(TaskState.Completed, done.State);
+        Assert.Equal(100, done.Progress);
+        await using var db = await _host.DbAsync();
+        var video = await db.Videos.SingleAsync();
+        Assert.Equal("holiday.mp4", video.OriginalFileName);
+        Assert.StartsWith("videos/", video.StoredPath);
+        Assert.DoesNotContain("holiday", video.StoredPath);
+        Assert.Equal(25, video.DurationSeconds!.Value, precision: 1);
+        Assert.Equal((320, 240, "h264", "aac", true), (video.Width, video.Height, video.VideoCodec, video.AudioCodec, video.HasAudio));
+        Assert.Equal(Sha256Of(_host.Storage.ToAbsolute(video.StoredPath)), video.Sha256);
+
+        var frames = await db.Frames.OrderBy(f => f.Index).ToListAsync();
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => (double)i), frames.Select(f => Math.Round(f.TimestampSeconds, 3)));
+        Assert.All(frames, f => Assert.True(new FileInfo(_host.Storage.ToAbsolute(f.Path)).Length > 0));
+        Assert.True(File.Exists(_host.Storage.ToAbsolute(video.ThumbnailPath!)));
+
+        var chunks = await db.AudioChunks.OrderBy(c => c.Index).ToListAsync();
+        Assert.Equal([0.0, 9.0, 18.0], chunks.Select(c => c.StartSeconds));
+        Assert.Equal([10.0, 19.0], chunks.Take(2).Select(c => c.EndSeconds));
+        Assert.Equal(25, chunks[2].EndSeconds, precision: 1);
+        foreach (var chunk in chunks)
+        {
+            var wav = VaasWeb.Processing.Ingestion.WavFile.Open(_host.Storage.ToAbsolute(chunk.Path));
+            Assert.Equal(16000, wav.SampleRate);
+            Assert.Equal(chunk.EndSeconds - chunk.StartSeconds, wav.Duration.TotalSeconds, precision: 3);
+        }
+
+        var steps = await db.TaskSteps.Where(s => s.TaskId == done.TaskId).OrderBy(s => s.Ordinal).ToListAsync();
+        Assert.Equal(["probe", "frames", "audio"], steps.Select(s => s.Name));
+        Assert.All(steps, s => Assert.Equal(StepState.Completed, s.State));
+        Assert.Equal([TaskState.Pending, TaskState.InProgress, TaskState.Completed],
+            await db.TaskHistory.Where(h => h.TaskId == done.TaskId).OrderBy(h => h.Id).Select(h => h.To).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Ingestion_ReportsGrowingProgressThroughEveryStep()
+    {
+        var upload = await UploadAsync(new VideoSpec(Seconds: 10), "a.mp4");
+
+        await _host.Events.WaitForFinishAsync(upload.Task!.Id);
+
+        var running = _host.Events.For(upload.Task.Id).Where(s => s.State == TaskState.InProgress).ToArray();
+        Assert.Equal(["probe", "frames", "audio"], running.Select(s => s.Step).OfType<string>().Distinct());
+        Assert.Equal(running.Select(s => s.Progress).Order(), running.Select(s => s.Progress));
+        Assert.Equal(running.Select(s => s.Version).Order(), running.Select(s => s.Version));
+        Assert.Contains(running, s => s.Progress is > 0 and < 100);
+    }
+
+    [Fact]
+    public async Task Upload_VideoWithoutAudio_CompletesWithAudioSkippedAndSaysWhy()
+    {
+        var upload = await UploadAsync(new VideoSpec(Seconds: 4, Audio: false), "silent.mp4");
+
+        var done = await _host.Events.WaitForFinishAsync(upload.Task!.Id);
+
+        Assert.Equal(TaskState.Completed, done.State);
+        await using var db = await _host.DbAsync();
+        var audio = await db.TaskSteps.SingleAsync(s => s.TaskId == done.TaskId && s.Name == "audio");
+        Assert.Equal(StepState.Skipped, audio.State);
+        Assert.Equal("the video has no audio track", audio.Detail);
+        Assert.Equal(4, await db.Frames.CountAsync());
+        Assert.Empty(await db.AudioChunks.ToListAsync());
+    }
+
+    [Fact]
+    public async Task Upload_LargeVideo_FramesAreFittedWithin1024x768()
+    {
+        var upload = await UploadAsync(new VideoSpec(Seconds: 2, Width: 1920, Height: 1080, Audio: false), "big.mp4");
+
+        await _host.Events.WaitForFinishAsync(upload.Task!.Id);
+
+        await using var db = await _host.DbAsync();
+        var frame = await db.Frames.FirstAsync();
+        Assert.Equal((1024, 576), (frame.Width, frame.Height));
+        Assert.Equal("1024x576", await TestMedia.PictureSizeAsync(_host.Storage.ToAbsolute(frame.Path)));
+    }
+
+    [Fact]
+    public async Task Upload_TextFileNamedMp4_IsRefusedAndNothingIsKept()
+    {
+        var temp = _host.Storage.NewIncomingPath();
+        TestMedia.TextFile(temp);
+
+        var e = await Assert.ThrowsAsync<MediaException>(() => ImportAsync(temp, "list.mp4"));
+
+        Assert.Equal(MediaException.NotAVideo, e.Code);
+        Assert.DoesNotContain(_host.Storage.Root, e.Message);
+        await AssertNothingKeptAsync();
+    }
+
+    [Fact]
+    public async Task Upload_FileCutBeforeItsIndex_IsRefusedAndNothingIsKept()
+    {
+        var temp = _host.Storage.NewIncomingPath();
+        TestMedia.Truncate(await TestMedia.VideoAsync(new VideoSpec(Seconds: 10)), temp, 0.5);
+
+        var e = await Assert.ThrowsAsync<MediaException>(() => ImportAsync(temp, "cut.mp4"));
+
+        Assert.Equal(MediaException.NotAVideo, e.Code);
+        await AssertNothingKeptAsync();
+    }
+
+    [Fact]
+    public async Task Ingest_FileCutAfterItsIndex_FailsSayingItIsIncompleteAndLeavesNoFrames()
+    {
+        // With the index at the front the cut file still probes as 10 s; only decoding finds the data missing.
+        var path = Path.Combine(_host.Storage.Root, "inbox", "cut.mp4");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        TestMedia.Truncate(await TestMedia.VideoAsync(new VideoSpec(Seconds: 10, FastStart: true)), path, 0.5);
+
+        var queued = await _host.Get<VideoImporter>().QueueIngestionAsync(_host.Storage.ResolveExistingFile("inbox/cut.mp4"), CancellationToken.None);
+        var done = await _host.Events.WaitForFinishAsync(queued.Task!.Id);
+
+        Assert.Equal(TaskState.Failed, done.State);
+        Assert.Equal(MediaException.Truncated, done.ErrorCode);
+        Assert.Contains("incomplete or damaged", done.ErrorMessage);
+        Assert.Equal("frames", done.Step);
+        await using var db = await _host.DbAsync();
+        Assert.Empty(await db.Frames.ToListAsync());
+        Assert.False(Directory.Exists(Path.Combine(_host.Storage.Root, "derived", queued.Video.Id.ToString("N"), "frames")));
+        var frames = await db.TaskSteps.SingleAsync(s => s.TaskId == done.TaskId && s.Name == "frames");
+        Assert.Equal(StepState.Failed, frames.State);
+    }
+
+    [Fact]
+    public async Task ProcessVideo_SameVideoTwiceWhileQueued_ReturnsTheSameTask()
+    {
+        var path = Path.Combine(_host.Storage.Root, "inbox", "twice.mp4");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 3), path);
+        var importer = _host.Get<VideoImporter>();
+
+        var first = await importer.QueueIngestionAsync(path, CancellationToken.None);
+        var second = await importer.QueueIngestionAsync(path, CancellationToken.None);
+
+        Assert.False(first.TaskAlreadyQueued);
+        Assert.True(second.TaskAlreadyQueued);
+        Assert.Equal(first.Task!.Id, second.Task!.Id);
+        Assert.Equal(TaskState.Completed, (await _host.Events.WaitForFinishAsync(first.Task.Id)).State);
+    }
+
+    private async Task<ImportedVideo> UploadAsync(VideoSpec spec, string name)
+    {
+        var temp = _host.Storage.NewIncomingPath();
+        await TestMedia.CopyVideoAsync(spec, temp);
+        return await ImportAsync(temp, name);
+    }
+
+    private Task<ImportedVideo> ImportAsync(string temp, string name) =>
+        _host.Get<VideoImporter>().ImportUploadAsync(temp, name, new FileInfo(temp).Length, Sha256Of(temp), autoStart: true, CancellationToken.None);
+
+    private async Task AssertNothingKeptAsync()
+    {
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_host.Storage.IncomingDirectory));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_host.Storage.Root, "videos")));
+        await using var db = await _host.DbAsync();
+        Assert.Equal(0, await db.Videos.CountAsync());
+        Assert.Equal(0, await db.Tasks.CountAsync());
+    }
+
+    private static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _temp.Dispose();
+    }
+}

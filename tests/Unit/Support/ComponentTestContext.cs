@@ -1,0 +1,81 @@
+using Bunit;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Tasks;
+using VaasWeb.Realtime;
+
+namespace VaasWeb.Tests.Unit.Support;
+
+/// <summary>
+/// The one setup every component test shares: Mud services, loose JS interop, an in-memory SQLite database with
+/// the real migrations, and task updates the test pushes by hand.
+/// </summary>
+public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
+{
+    private bool _disposedAsync;
+
+    private readonly SqliteConnection _connection = new("Data Source=:memory:");
+
+    protected ComponentTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        _connection.Open();
+        Services.AddDbContextFactory<VaasDbContext>(o => o.UseSqlite(_connection));
+        Services.AddSingleton<ITaskUpdates>(Updates);
+        using var db = CreateDb();
+        db.Database.Migrate();
+    }
+
+    protected FakeTaskUpdates Updates { get; } = new();
+
+    protected VaasDbContext CreateDb() => Services.GetRequiredService<IDbContextFactory<VaasDbContext>>().CreateDbContext();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Mud services only dispose asynchronously, and xunit 2 disposes test classes synchronously.</summary>
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _disposedAsync = true;
+        await _connection.DisposeAsync();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (!_disposedAsync)
+        {
+            base.Dispose(disposing);
+        }
+    }
+}
+
+/// <summary>Task updates a test pushes itself.</summary>
+public sealed class FakeTaskUpdates : ITaskUpdates
+{
+    private readonly List<Action<TaskSnapshot>> _subscribers = [];
+
+    public int SubscriberCount => _subscribers.Count;
+
+    public IDisposable Subscribe(Action<TaskSnapshot> onChange)
+    {
+        _subscribers.Add(onChange);
+        return new Unsubscriber(() => _subscribers.Remove(onChange));
+    }
+
+    public void Push(TaskSnapshot snapshot)
+    {
+        foreach (var subscriber in _subscribers.ToArray())
+        {
+            subscriber(snapshot);
+        }
+    }
+
+    private sealed class Unsubscriber(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
+    }
+}
