@@ -11,6 +11,7 @@ using VaasWeb.Processing.Ingestion.Steps;
 using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Uploads;
 using VaasWeb.Processing.Videos;
 
 namespace VaasWeb.Processing;
@@ -26,8 +27,16 @@ public static class ProcessingServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.Section)
             .Validate(o => o.MaxConcurrentProcesses is >= 1 and <= 256, "Media:MaxConcurrentProcesses must be between 1 and 256.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.FfmpegFolder)
+                           || (File.Exists(Path.Combine(o.FfmpegFolder, "ffmpeg")) && File.Exists(Path.Combine(o.FfmpegFolder, "ffprobe"))),
+                "Media:FfmpegFolder must name a folder that holds both ffmpeg and ffprobe.")
             .ValidateOnStart();
         services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateOnStart();
+        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section)
+            .Validate(o => o.MaxBytes > 0, "Upload:MaxBytes must be a positive number of bytes.")
+            .Validate(o => o.IncompleteExpiryHours is > 0 and <= 24 * 365, "Upload:IncompleteExpiryHours must be between 0 and 8760.")
+            .Validate(o => o.BrowserChunkBytes >= 0, "Upload:BrowserChunkBytes must be 0 (one request per file) or a positive number of bytes.")
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
 
         services.AddDbContextFactory<VaasDbContext>((provider, builder) =>
@@ -42,19 +51,22 @@ public static class ProcessingServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITaskEventSink, NoTaskEvents>();
-        services.AddSingleton(new WorkerIdentity(configuration["Worker:Id"] is { Length: > 0 } id ? id : Environment.MachineName));
+        services.AddSingleton(provider => WorkerIdentity.Resolve(configuration["Worker:Id"], provider.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton<RunningTasks>();
         services.AddSingleton<MediaStorage>();
         services.AddSingleton<IMediaTool, FfmpegMediaTool>();
         services.AddSingleton<TaskLifecycle>();
         services.AddSingleton<TaskQueue>();
         services.AddSingleton<TaskCommands>();
         services.AddSingleton<VideoImporter>();
+        services.AddSingleton<ResumableUploadStore>();
 
         // The order of registration is the order the steps run in.
         services.AddSingleton<IIngestionStep, ProbeStep>();
         services.AddSingleton<IIngestionStep, FramesStep>();
         services.AddSingleton<IIngestionStep, AudioStep>();
         services.AddSingleton<IngestionPipeline>();
+        services.AddTransient<QueueSweepJob>();
 
         // Hosted services start in registration order: schema first, then recovery, then the scheduler.
         services.AddHostedService<DatabaseMigrator>();
@@ -65,6 +77,16 @@ public static class ProcessingServiceCollectionExtensions
             quartz.UseDefaultThreadPool(pool => pool.MaxConcurrency = 32);
             quartz.UseExecutionLimits((provider, limits) => limits.ForGroup(
                 IngestionJob.ExecutionGroup, provider.GetRequiredService<IOptions<IngestionOptions>>().Value.MaxConcurrentJobs));
+            quartz.ScheduleJob<ExpiredUploadsJob>(
+                trigger => trigger.WithIdentity("expired-uploads", "maintenance")
+                    .StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(10)).RepeatForever()),
+                job => job.WithIdentity(ExpiredUploadsJob.Key));
+            quartz.ScheduleJob<QueueSweepJob>(
+                trigger => trigger.WithIdentity("queue-sweep", "maintenance")
+                    .StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()),
+                job => job.WithIdentity(QueueSweepJob.Key));
         });
         // Running jobs see the host stopping, kill their ffmpeg and hand their task back; Quartz waits for that.
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);

@@ -35,11 +35,6 @@ internal static class HostingExtensions
 
     public static WebApplication UseVaasWeb(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        }
-
         app.UseStatusCodeResponses();
         app.UseAntiforgery();
         return app;
@@ -47,6 +42,8 @@ internal static class HostingExtensions
 
     public static WebApplication MapVaasWeb(this WebApplication app)
     {
+        // Created now rather than by the first viewer, so estimates already have readings when a board opens.
+        app.Services.GetRequiredService<TaskEtaTracker>();
         app.MapStaticAssets();
         app.MapVaasApi();
         app.MapVaasRealtime();

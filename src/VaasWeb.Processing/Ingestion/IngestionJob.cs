@@ -14,6 +14,7 @@ public sealed class IngestionJob(
     TaskLifecycle lifecycle,
     IngestionPipeline pipeline,
     WorkerIdentity worker,
+    RunningTasks running,
     IHostApplicationLifetime lifetime,
     ILogger<IngestionJob> logger) : IJob
 {
@@ -37,6 +38,7 @@ public sealed class IngestionJob(
         // Quartz cancels on interrupt; the host's stopping token makes a shutdown kill ffmpeg at once, and the
         // scheduler then waits for this job to hand its task back before the process exits.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        using var registration = running.Register(taskId, stop);
         try
         {
             await pipeline.RunAsync(claim.Task, stop.Token);
@@ -78,16 +80,33 @@ public sealed class IngestionJob(
         }
     }
 
-    /// <summary>Final writes use no cancellation token: they must land even while the host shuts down.</summary>
-    private Task EndAsync(Guid taskId, Action<ProcessingTask, DateTimeOffset> end) =>
-        lifecycle.ChangeAsync(taskId, (task, now) =>
+    /// <summary>
+    /// The final write uses no cancellation token (it must land even while the host shuts down) and is retried,
+    /// because a task left "in progress" by a failed write would look busy until the next restart.
+    /// </summary>
+    private async Task EndAsync(Guid taskId, Action<ProcessingTask, DateTimeOffset> end)
+    {
+        for (var attempt = 1; ; attempt++)
         {
-            if (task.State != TaskState.InProgress)
+            try
             {
-                return false;
-            }
+                await lifecycle.ChangeAsync(taskId, (task, now) =>
+                {
+                    if (task.State != TaskState.InProgress)
+                    {
+                        return false;
+                    }
 
-            end(task, now);
-            return true;
-        }, CancellationToken.None);
+                    end(task, now);
+                    return true;
+                }, CancellationToken.None);
+                return;
+            }
+            catch (Exception e) when (attempt < 5)
+            {
+                logger.LogWarning(e, "Recording the end of task {TaskId} failed (try {Attempt}); retrying", taskId, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(attempt), CancellationToken.None);
+            }
+        }
+    }
 }

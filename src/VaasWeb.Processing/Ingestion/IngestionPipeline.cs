@@ -26,7 +26,7 @@ public sealed class IngestionPipeline(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var progress = lifecycle.TrackProgress(task.Id, stop);
 
-        await ClearOutputsAsync(video.Id, stop.Token);
+        await ClearOutputsAsync(task, video.Id, stop.Token);
         var run = new IngestionRun(task.Id, video.Id, storage.ToAbsolute(video.StoredPath), storage.DerivedRelativeDirectory(video.Id), storage);
         var total = _steps.Sum(s => s.Weight);
         var done = 0.0;
@@ -53,9 +53,11 @@ public sealed class IngestionPipeline(
         }
     }
 
-    private async Task ClearOutputsAsync(Guid videoId, CancellationToken cancellationToken)
+    private async Task ClearOutputsAsync(ProcessingTask task, Guid videoId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // A run handed back at shutdown keeps its attempt number; its step rows are replaced by this run's.
+        await db.TaskSteps.Where(s => s.TaskId == task.Id && s.Attempt == task.Attempt).ExecuteDeleteAsync(cancellationToken);
         await db.Frames.Where(f => f.VideoId == videoId).ExecuteDeleteAsync(cancellationToken);
         await db.AudioChunks.Where(c => c.VideoId == videoId).ExecuteDeleteAsync(cancellationToken);
         await db.Videos.Where(v => v.Id == videoId).ExecuteUpdateAsync(s => s.SetProperty(v => v.ThumbnailPath, (string?)null), cancellationToken);

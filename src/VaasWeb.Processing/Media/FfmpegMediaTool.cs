@@ -18,6 +18,15 @@ public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILog
     private static readonly HashSet<string> StillImageFormats =
         ["image2", "png_pipe", "jpeg_pipe", "bmp_pipe", "webp_pipe", "tiff_pipe", "svg_pipe", "pgm_pipe", "ppm_pipe"];
 
+    /// <summary>
+    /// Self-contained video containers, read only from local files. A playlist (HLS, DASH) or a concat script is
+    /// a text file that makes ffmpeg open other files on the server, so neither is ever accepted as a video.
+    /// </summary>
+    internal const string VideoDemuxers =
+        "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,mpeg,flv,asf,ogg,mxf,nut,dv,gif,ivf,m4v,h264,hevc,mpegvideo,obu";
+
+    private const string SafeVideoInput = "-protocol_whitelist file -format_whitelist " + VideoDemuxers;
+
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentProcesses);
     private readonly FFOptions _ffOptions = new() { BinaryFolder = options.Value.FfmpegFolder ?? "" };
 
@@ -27,13 +36,20 @@ public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILog
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            analysis = await FFProbe.AnalyseAsync(path, _ffOptions, null, cancellationToken);
+            analysis = await FFProbe.AnalyseAsync(path, _ffOptions, SafeVideoInput, cancellationToken);
+        }
+        catch (FFProbeProcessException e) when (e.StandardError.Any(line => line.Contains("not on whitelist", StringComparison.Ordinal)))
+        {
+            throw new MediaException(MediaException.NotAVideo,
+                "This file is a playlist or a format VaasWeb does not read as a video; upload the video file itself.", e);
         }
         catch (FFProbeProcessException e)
         {
-            // ffprobe names the file it read; that is a server path, which the client must not see.
-            var reason = Summarise(e.StandardError).Replace(path + ": ", "", StringComparison.Ordinal).Replace(path, "the file", StringComparison.Ordinal);
-            throw new MediaException(MediaException.NotAVideo, $"This is not a video ffprobe can read ({reason}).", e);
+            throw new MediaException(MediaException.NotAVideo, $"This is not a video ffprobe can read ({Summarise(e.StandardError)}).", e);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new MediaException(MediaException.Missing, "The video file is no longer there.", e);
         }
         catch (Win32Exception e)
         {
@@ -97,7 +113,7 @@ public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILog
         var times = new List<(int N, double Seconds)>();
 
         var processor = FFMpegArguments
-            .FromFileInput(request.InputPath)
+            .FromFileInput(request.InputPath, verifyExists: true, o => o.WithCustomArgument(SafeVideoInput))
             .OutputToFile(Path.Combine(request.OutputDirectory, "%06d.jpg"), overwrite: true, o => o
                 .WithCustomArgument($"-an -sn -dn -vf \"{filter}\" -fps_mode vfr -q:v 3 -f image2"))
             .NotifyOnStandardError(line =>
@@ -138,7 +154,7 @@ public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILog
     public Task ExtractAudioAsync(string inputPath, string outputPath, int sampleRate, TimeSpan duration, IProgress<double> progress, CancellationToken cancellationToken)
     {
         var processor = FFMpegArguments
-            .FromFileInput(inputPath)
+            .FromFileInput(inputPath, verifyExists: true, o => o.WithCustomArgument(SafeVideoInput))
             .OutputToFile(outputPath, overwrite: true, o => o
                 .WithCustomArgument($"-vn -sn -dn -map 0:a:0 -ac 1 -ar {sampleRate} -c:a pcm_s16le -bitexact -f wav"));
         return RunAsync(processor, "extract the audio", progress, duration, cancellationToken);
@@ -202,17 +218,23 @@ public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILog
         }
     }
 
-    /// <summary>The last meaningful lines ffmpeg printed, which is where it says what went wrong.</summary>
+    /// <summary>
+    /// The last meaningful lines ffmpeg printed, which is where it says what went wrong, with every absolute path
+    /// cut down to its file name: these messages reach clients, and server paths must not.
+    /// </summary>
     internal static string Summarise(IReadOnlyList<string> standardError)
     {
         var meaningful = standardError
-            .Select(l => l.Trim())
+            .Select(l => AbsolutePath().Replace(l.Trim(), m => Path.GetFileName(m.Value)))
             .Where(l => l.Length > 0 && !l.StartsWith("frame=", StringComparison.Ordinal) && !l.StartsWith("size=", StringComparison.Ordinal)
                         && !l.Contains("Parsed_showinfo", StringComparison.Ordinal))
             .TakeLast(3);
         var text = string.Join(" ", meaningful);
         return text.Length == 0 ? "no details" : text.Length > 600 ? text[^600..] : text;
     }
+
+    [GeneratedRegex(@"(?<![\w.])/(?:[^\s:'""\\/,]+/)+[^\s:'""\\/,]*")]
+    private static partial Regex AbsolutePath();
 
     [GeneratedRegex(@"Parsed_showinfo.*?\bn:\s*(\d+)\s+pts:\s*-?\d+\s+pts_time:(-?[\d.]+(?:e[-+]?\d+)?)")]
     private static partial Regex ShowInfoLine();

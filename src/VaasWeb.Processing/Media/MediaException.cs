@@ -10,4 +10,5 @@ public sealed class MediaException(string code, string message, Exception? inner
     public const string Truncated = "media_truncated";
     public const string FfmpegFailed = "ffmpeg_failed";
     public const string FfmpegMissing = "ffmpeg_missing";
+    public const string Missing = "video_missing";
 }

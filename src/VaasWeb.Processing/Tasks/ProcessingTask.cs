@@ -23,6 +23,9 @@ public sealed class ProcessingTask
     public double Progress { get; private set; }
 
     public int Attempt { get; private set; }
+
+    /// <summary>Times the server stopped under this task since it was last queued by a person; bounds automatic retries.</summary>
+    public int Recoveries { get; private set; }
     public string? ErrorCode { get; private set; }
     public string? ErrorMessage { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
@@ -133,11 +136,20 @@ public sealed class ProcessingTask
     /// <summary>The reason a cancelled task shows: "cancelled", or "cancelled by someone".</summary>
     public static string CancelledReason(string? by) => by is null ? "cancelled" : $"cancelled by {by}";
 
-    /// <summary>Back to the queue as a new attempt: a re-run, or recovery after the server stopped mid-task.</summary>
+    /// <summary>Back to the queue as a new attempt because someone asked for it; automatic retries start over.</summary>
     public void Requeue(string reason, DateTimeOffset now)
     {
         Move(TaskState.Pending, reason, now, newAttempt: Attempt + 1);
         ResetForQueue();
+        Recoveries = 0;
+    }
+
+    /// <summary>Back to the queue as a new attempt because the server stopped while it ran.</summary>
+    public void RequeueAfterCrash(string reason, DateTimeOffset now)
+    {
+        Move(TaskState.Pending, reason, now, newAttempt: Attempt + 1);
+        ResetForQueue();
+        Recoveries++;
     }
 
     /// <summary>Back to the queue as the same attempt: the server is shutting down and the work was not at fault.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace VaasWeb.Processing.Tasks;
@@ -22,10 +23,13 @@ public enum RerunOutcome
 
     /// <summary>Only finished tasks can be re-run; this one is pending or running.</summary>
     NotFinished,
+
+    /// <summary>Another ingestion of the same video is pending or running.</summary>
+    VideoBusy,
 }
 
 /// <summary>What people (and scripts) may do to a task: cancel it, run it again.</summary>
-public sealed class TaskCommands(TaskLifecycle lifecycle, TaskQueue queue, ILogger<TaskCommands> logger)
+public sealed class TaskCommands(TaskLifecycle lifecycle, TaskQueue queue, RunningTasks running, ILogger<TaskCommands> logger)
 {
     public async Task<(CancelOutcome Outcome, ProcessingTask? Task)> CancelAsync(Guid taskId, string? requestedBy, CancellationToken cancellationToken)
     {
@@ -59,10 +63,25 @@ public sealed class TaskCommands(TaskLifecycle lifecycle, TaskQueue queue, ILogg
 
         if (task.State == TaskState.InProgress)
         {
-            // Stops it at once when it runs here; elsewhere the worker reads the request from the row.
-            await queue.InterruptAsync(task, cancellationToken);
             logger.LogInformation("Cancel of task {TaskId} requested by {By}", taskId, requestedBy ?? "anonymous");
-            return (CancelOutcome.Stopping, task);
+            if (running.TryStop(taskId) || !await queue.IsSingleNodeAsync(cancellationToken))
+            {
+                // Here the run stops at once (ffmpeg is killed); on another node its worker reads the request from the row.
+                return (CancelOutcome.Stopping, task);
+            }
+
+            // Nothing runs it: a row left behind by a run that died. Nobody else will end it, so end it now.
+            var ended = await lifecycle.ChangeAsync(taskId, (t, now) =>
+            {
+                if (t.State != TaskState.InProgress)
+                {
+                    return false;
+                }
+
+                t.Fail("cancelled", ProcessingTask.CancelledReason(requestedBy), now);
+                return true;
+            }, cancellationToken);
+            return (CancelOutcome.Cancelled, ended?.Task ?? task);
         }
 
         return (CancelOutcome.AlreadyFinished, task);
@@ -72,16 +91,26 @@ public sealed class TaskCommands(TaskLifecycle lifecycle, TaskQueue queue, ILogg
     public async Task<(RerunOutcome Outcome, ProcessingTask? Task)> RerunAsync(Guid taskId, string? requestedBy, CancellationToken cancellationToken)
     {
         var reason = requestedBy is null ? "re-run requested" : $"re-run requested by {requestedBy}";
-        var change = await lifecycle.ChangeAsync(taskId, (task, now) =>
+        TaskChange? change;
+        try
         {
-            if (!task.IsFinished)
+            change = await lifecycle.ChangeAsync(taskId, (task, now) =>
             {
-                return false;
-            }
+                if (!task.IsFinished)
+                {
+                    return false;
+                }
 
-            task.Requeue(reason, now);
-            return true;
-        }, cancellationToken);
+                task.Requeue(reason, now);
+                return true;
+            }, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The database allows one pending or running ingestion per video, and another one holds that place.
+            logger.LogInformation("Re-run of task {TaskId} refused: its video is already being ingested", taskId);
+            return (RerunOutcome.VideoBusy, null);
+        }
 
         if (change is null)
         {
@@ -93,7 +122,8 @@ public sealed class TaskCommands(TaskLifecycle lifecycle, TaskQueue queue, ILogg
             return (RerunOutcome.NotFinished, change.Task);
         }
 
-        await queue.EnqueueAsync(change.Task, cancellationToken);
+        // Committed: from here on the request being abandoned must not leave the task without a trigger.
+        await queue.EnqueueOrLeaveForSweepAsync(change.Task);
         return (RerunOutcome.Queued, change.Task);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Quartz;
 using VaasWeb.Processing.Ingestion;
 
@@ -7,7 +8,7 @@ namespace VaasWeb.Processing.Tasks;
 /// Hands tasks to Quartz. Each task is one trigger (keyed by the task id) on the job for its kind; the trigger's
 /// execution group carries the concurrency limit, and the task row in the database stays the source of truth.
 /// </summary>
-public sealed class TaskQueue(ISchedulerFactory schedulerFactory)
+public sealed class TaskQueue(ISchedulerFactory schedulerFactory, ILogger<TaskQueue> logger)
 {
     public const string TaskIdKey = "taskId";
     private const string TriggerGroup = "tasks";
@@ -32,21 +33,47 @@ public sealed class TaskQueue(ISchedulerFactory schedulerFactory)
         await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken);
     }
 
+    /// <summary>
+    /// For callers that have already committed the task: a failure to schedule is logged, not thrown, and the
+    /// queue sweep schedules the task within a minute. Never cancelled, so an abandoned request cannot strand it.
+    /// </summary>
+    public async Task EnqueueOrLeaveForSweepAsync(ProcessingTask task)
+    {
+        try
+        {
+            await EnqueueAsync(task, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Task {TaskId} is saved but not scheduled yet; the queue sweep will schedule it", task.Id);
+        }
+    }
+
+    /// <summary>Schedules a pending task whose trigger is missing (lost on a restart, or never made); true if it did.</summary>
+    public async Task<bool> EnsureScheduledAsync(ProcessingTask task, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        if (await scheduler.Exists(new TriggerKey(task.Id.ToString(), TriggerGroup), cancellationToken))
+        {
+            return false;
+        }
+
+        await EnqueueAsync(task, cancellationToken);
+        return true;
+    }
+
+    /// <summary>True when this scheduler does not share its store with other nodes.</summary>
+    public async Task<bool> IsSingleNodeAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        return !(await scheduler.GetMetadata(cancellationToken)).JobStoreClustered;
+    }
+
     /// <summary>Takes a task that has not started off the schedule.</summary>
     public async Task RemoveAsync(Guid taskId, CancellationToken cancellationToken)
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
         await scheduler.UnscheduleJob(new TriggerKey(taskId.ToString(), TriggerGroup), cancellationToken);
-    }
-
-    /// <summary>Cancels the running job of a task on this node (other nodes see the cancel request in the row).</summary>
-    public async Task InterruptAsync(ProcessingTask task, CancellationToken cancellationToken)
-    {
-        var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
-        if (task is { Kind: TaskKind.Ingestion, VideoId: { } videoId })
-        {
-            await scheduler.Interrupt(IngestionJob.KeyFor(videoId), cancellationToken);
-        }
     }
 
     public static Guid TaskIdOf(IJobExecutionContext context) =>

@@ -52,7 +52,7 @@ internal sealed class TaskRecovery(
             .ToListAsync(cancellationToken);
         foreach (var task in pending)
         {
-            await queue.EnqueueAsync(task, cancellationToken);
+            await queue.EnsureScheduledAsync(task, cancellationToken);
         }
 
         if (pending.Count > 0)
@@ -68,14 +68,16 @@ internal sealed class TaskRecovery(
             return false;
         }
 
+        // Runs of this task since a person last queued it: the first plus one per crash so far.
+        var runs = task.Recoveries + 1;
         var where = task.CurrentStep is null ? "before its first step" : $"during step '{task.CurrentStep}'";
-        if (task.Attempt >= maxAttempts)
+        if (runs >= maxAttempts)
         {
-            task.Fail("gave_up", $"The server stopped {where} on attempt {task.Attempt} of {maxAttempts}; not trying again.", now);
+            task.Fail("gave_up", $"The server stopped {where} on run {runs} of {maxAttempts}; not trying again.", now);
         }
         else
         {
-            task.Requeue($"the server stopped {where}; re-queued as attempt {task.Attempt + 1} of {maxAttempts}", now);
+            task.RequeueAfterCrash($"the server stopped {where}; re-queued as run {runs + 1} of {maxAttempts} (attempt {task.Attempt + 1})", now);
         }
 
         return true;

@@ -42,19 +42,22 @@ public sealed class VideoImporter(
 
             var target = storage.ToAbsolute(relative);
             File.Move(temporaryPath, target);
+            var task = autoStart ?? ingestion.Value.AutoStart
+                ? ProcessingTask.Create(TaskKind.Ingestion, video, "queued after upload", lifecycle.Now)
+                : null;
             try
             {
-                var task = autoStart ?? ingestion.Value.AutoStart
-                    ? ProcessingTask.Create(TaskKind.Ingestion, video, "queued after upload", lifecycle.Now)
-                    : null;
-                await SaveAsync(video, task, cancellationToken);
-                return new ImportedVideo(video, task);
+                await SaveAsync(video, task, videoIsNew: true, cancellationToken);
             }
             catch
             {
+                // Nothing was committed: the file must not stay behind without its row.
                 File.Delete(target);
                 throw;
             }
+
+            await AnnounceAsync(task);
+            return new ImportedVideo(video, task);
         }
         finally
         {
@@ -69,66 +72,83 @@ public sealed class VideoImporter(
     /// </summary>
     public async Task<ImportedVideo> QueueIngestionAsync(string absolutePath, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await TryQueueIngestionAsync(absolutePath, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A request at the same moment registered this file or queued its ingestion first: use what it made.
+            return await TryQueueIngestionAsync(absolutePath, cancellationToken);
+        }
+    }
+
+    private async Task<ImportedVideo> TryQueueIngestionAsync(string absolutePath, CancellationToken cancellationToken)
+    {
         var relative = storage.ToRelative(absolutePath);
+        Video? video;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var existing = await db.Videos.FirstOrDefaultAsync(v => v.StoredPath == relative, cancellationToken);
-            if (existing is not null)
+            video = await db.Videos.FirstOrDefaultAsync(v => v.StoredPath == relative, cancellationToken);
+            if (video is not null)
             {
                 var active = await db.Tasks.Include(t => t.Video)
-                    .Where(t => t.VideoId == existing.Id && t.Kind == TaskKind.Ingestion
+                    .Where(t => t.VideoId == video.Id && t.Kind == TaskKind.Ingestion
                                 && (t.State == TaskState.Pending || t.State == TaskState.InProgress))
                     .FirstOrDefaultAsync(cancellationToken);
                 if (active is not null)
                 {
-                    return new ImportedVideo(existing, active, TaskAlreadyQueued: true);
+                    return new ImportedVideo(video, active, TaskAlreadyQueued: true);
                 }
-
-                var task = ProcessingTask.Create(TaskKind.Ingestion, existing, "queued by process-video", lifecycle.Now);
-                await SaveAsync(existing, task, cancellationToken, videoIsNew: false);
-                return new ImportedVideo(existing, task);
             }
         }
 
-        var info = await media.ProbeAsync(absolutePath, cancellationToken);
-        var video = new Video(Guid.NewGuid(), Path.GetFileName(absolutePath), relative, new FileInfo(absolutePath).Length, null, VideoSource.MediaFolder, lifecycle.Now);
-        video.ApplyProbe(info);
-        var newTask = ProcessingTask.Create(TaskKind.Ingestion, video, "queued by process-video", lifecycle.Now);
-        await SaveAsync(video, newTask, cancellationToken);
-        return new ImportedVideo(video, newTask);
+        var isNew = video is null;
+        if (video is null)
+        {
+            var info = await media.ProbeAsync(absolutePath, cancellationToken);
+            video = new Video(Guid.NewGuid(), Path.GetFileName(absolutePath), relative, new FileInfo(absolutePath).Length, null, VideoSource.MediaFolder, lifecycle.Now);
+            video.ApplyProbe(info);
+        }
+
+        var task = ProcessingTask.Create(TaskKind.Ingestion, video, "queued by process-video", lifecycle.Now);
+        await SaveAsync(video, task, isNew, cancellationToken);
+        await AnnounceAsync(task);
+        return new ImportedVideo(video, task);
     }
 
-    private async Task SaveAsync(Video video, ProcessingTask? task, CancellationToken cancellationToken, bool videoIsNew = true)
+    private async Task SaveAsync(Video video, ProcessingTask? task, bool videoIsNew, CancellationToken cancellationToken)
     {
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (videoIsNew)
         {
-            if (videoIsNew)
-            {
-                db.Videos.Add(video);
-            }
-            else
-            {
-                db.Videos.Attach(video);
-            }
-
-            if (task is not null)
-            {
-                db.Tasks.Add(task);
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
+            db.Videos.Add(video);
+        }
+        else
+        {
+            db.Videos.Attach(video);
         }
 
         if (task is not null)
         {
+            db.Tasks.Add(task);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Tells viewers and hands the committed task to the scheduler; nothing here can undo the commit.</summary>
+    private async Task AnnounceAsync(ProcessingTask? task)
+    {
+        if (task is not null)
+        {
             await lifecycle.PublishAsync(task);
-            // If this fails the task stays pending in the database, and the next start queues it again.
-            await queue.EnqueueAsync(task, cancellationToken);
+            await queue.EnqueueOrLeaveForSweepAsync(task);
         }
     }
 
     /// <summary>Only the last path segment, trimmed to a sane length: it is shown, never used as a path.</summary>
-    internal static string DisplayName(string? fileName)
+    public static string DisplayName(string? fileName)
     {
         var name = Path.GetFileName((fileName ?? "").Replace('\\', '/').Split('/')[^1]).Trim();
         name = new string(name.Where(c => !char.IsControl(c)).ToArray());

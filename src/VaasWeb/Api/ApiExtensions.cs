@@ -4,9 +4,6 @@ internal static class ApiExtensions
 {
     public static IServiceCollection AddVaasApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section)
-            .Validate(o => o.MaxBytes > 0, "Upload:MaxBytes must be a positive number of bytes.")
-            .ValidateOnStart();
         services.ConfigureHttpJsonOptions(o => HostingExtensions.ConfigureWireFormat(o.SerializerOptions));
         services.AddProblemDetails();
         return services;
@@ -17,6 +14,8 @@ internal static class ApiExtensions
         app.MapSeedApi();
         app.MapTaskApi();
         app.MapHealthApi();
+        app.MapTusUploads();
+        app.MapMedia();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using VaasWeb.Processing.Storage;
+using VaasWeb.Processing.Uploads;
 
 namespace VaasWeb.Api;
 
@@ -71,11 +72,16 @@ public static class MultipartUpload
         {
             throw new UploadRejectedException(StatusCodes.Status400BadRequest, $"The multipart body is malformed: {e.Message}");
         }
-        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or OperationCanceledException && !DiskFull.Is(e))
         {
-            // A cut connection, a client that gave up: the partial file is already gone.
+            // A cut connection, a client that gave up (BadHttpRequestException is an IOException too): the partial
+            // file is already gone. Failures writing to our own disk are not the client's and are not caught here.
             throw new UploadRejectedException(StatusCodes.Status400BadRequest,
                 "The upload was interrupted before the file was complete; nothing was kept. Send it again.");
+        }
+        catch (IOException e) when (DiskFull.Is(e))
+        {
+            throw new UploadRejectedException(StatusCodes.Status507InsufficientStorage, "The server ran out of disk space; nothing was kept.");
         }
 
         throw new UploadRejectedException(StatusCodes.Status400BadRequest, $"The form has no file field named '{FieldName}'.");
@@ -124,13 +130,5 @@ public static class MultipartUpload
     }
 
     private static UploadRejectedException TooLarge(long maxBytes) =>
-        new(StatusCodes.Status413PayloadTooLarge, $"The file is larger than the {FormatBytes(maxBytes)} limit (Upload:MaxBytes).");
-
-    internal static string FormatBytes(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.##} GiB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.##} MiB",
-        >= 1L << 10 => $"{bytes / (double)(1L << 10):0.##} KiB",
-        _ => $"{bytes} bytes",
-    };
+        new(StatusCodes.Status413PayloadTooLarge, $"The file is larger than the {Bytes.Format(maxBytes)} limit (Upload:MaxBytes).");
 }

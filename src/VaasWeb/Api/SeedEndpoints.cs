@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Uploads;
 using VaasWeb.Processing.Videos;
 
 namespace VaasWeb.Api;
@@ -81,11 +82,20 @@ internal static class SeedEndpoints
             return TypedResults.Ok(new UploadVideoResponse(
                 "Video uploaded successfully", imported.Video.StoredPath, imported.Task?.Id, imported.Video.Id));
         }
-        catch (MediaException e) when (e.Code is MediaException.NotAVideo or MediaException.Unreadable)
+        catch (MediaException e)
         {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Not a video");
+            return MediaProblem(e);
         }
     }
+
+    /// <summary>What a media failure means for the caller: their file (415), a file that vanished (404), or the server (503/500).</summary>
+    internal static ProblemHttpResult MediaProblem(MediaException e) => e.Code switch
+    {
+        MediaException.NotAVideo or MediaException.Unreadable => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Not a video"),
+        MediaException.Missing => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound),
+        MediaException.FfmpegMissing => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "ffmpeg is not available"),
+        _ => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status500InternalServerError),
+    };
 
     private static async Task<Results<Ok<ProcessVideoResponse>, ProblemHttpResult>> ProcessVideoAsync(
         HttpRequest request, MediaStorage storage, VideoImporter importer, CancellationToken cancellationToken)
@@ -119,9 +129,9 @@ internal static class SeedEndpoints
             var message = queued.TaskAlreadyQueued ? "Task already enqueued for processing" : "Task enqueued for processing";
             return TypedResults.Ok(new ProcessVideoResponse(message, queued.Task!.Id, queued.Video.Id));
         }
-        catch (MediaException e) when (e.Code is MediaException.NotAVideo or MediaException.Unreadable)
+        catch (MediaException e)
         {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Not a video");
+            return MediaProblem(e);
         }
     }
 

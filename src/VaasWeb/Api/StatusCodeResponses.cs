@@ -10,8 +10,21 @@ internal static class StatusCodeResponses
 {
     public static WebApplication UseStatusCodeResponses(this WebApplication app)
     {
-        app.UseWhen(IsPageRequest, pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
-        app.UseWhen(context => !IsPageRequest(context), api => api.UseStatusCodePages(WriteProblemAsync));
+        app.UseWhen(IsPageRequest, pages =>
+        {
+            if (!app.Environment.IsDevelopment())
+            {
+                pages.UseExceptionHandler("/Error", createScopeForErrors: true);
+            }
+
+            pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        });
+        app.UseWhen(context => !IsPageRequest(context), api =>
+        {
+            // An unexpected failure in an API call is a problem document (500), never the HTML error page.
+            api.UseExceptionHandler();
+            api.UseStatusCodePages(WriteProblemAsync);
+        });
         return app;
     }
 

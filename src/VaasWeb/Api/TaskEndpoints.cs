@@ -28,17 +28,28 @@ internal static class TaskEndpoints
         return app;
     }
 
-    private static async Task<Ok<TaskStatusResponse[]>> ListAsync(
-        IDbContextFactory<VaasDbContext> dbFactory, TaskState? status, TaskKind? kind, int? limit, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TaskStatusResponse[]>, ProblemHttpResult>> ListAsync(
+        IDbContextFactory<VaasDbContext> dbFactory, string? status, string? kind, int? limit, CancellationToken cancellationToken)
     {
+        // The values the API writes (in_progress, ingestion) are the values it reads.
+        if (!WireEnum.TryParse<TaskState>(status, out var state))
+        {
+            return TypedResults.Problem($"status must be one of {WireEnum.Names<TaskState>()}.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (!WireEnum.TryParse<TaskKind>(kind, out var taskKind))
+        {
+            return TypedResults.Problem($"kind must be one of {WireEnum.Names<TaskKind>()}.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.Tasks.AsNoTracking().Include(t => t.Video).AsQueryable();
-        if (status is { } s)
+        if (state is { } s)
         {
             query = query.Where(t => t.State == s);
         }
 
-        if (kind is { } k)
+        if (taskKind is { } k)
         {
             query = query.Where(t => t.Kind == k);
         }
@@ -77,7 +88,7 @@ internal static class TaskEndpoints
         };
     }
 
-    private static async Task<Results<Accepted<TaskCommandResponse>, NotFound<TaskNotFoundResponse>, Conflict<TaskCommandResponse>>> RerunAsync(
+    private static async Task<Results<Accepted<TaskCommandResponse>, NotFound<TaskNotFoundResponse>, Conflict<TaskCommandResponse>, ProblemHttpResult>> RerunAsync(
         Guid taskId, TaskCommands commands, CancellationToken cancellationToken)
     {
         var (outcome, task) = await commands.RerunAsync(taskId, requestedBy: null, cancellationToken);
@@ -85,6 +96,8 @@ internal static class TaskEndpoints
         {
             RerunOutcome.NotFound => TypedResults.NotFound(new TaskNotFoundResponse(taskId.ToString())),
             RerunOutcome.Queued => TypedResults.Accepted($"/task-status/{taskId}", Respond("Task queued again", task!)),
+            RerunOutcome.VideoBusy => TypedResults.Problem("Another ingestion of this video is pending or running; re-run it when that one has finished.",
+                statusCode: StatusCodes.Status409Conflict),
             _ => TypedResults.Conflict(Respond("Only a completed or failed task can be re-run", task!)),
         };
     }

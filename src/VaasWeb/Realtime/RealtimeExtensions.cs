@@ -11,6 +11,7 @@ internal static class RealtimeExtensions
         services.AddSingleton<ITaskEventSink>(provider => provider.GetRequiredService<TaskEventNotifier>());
         services.AddSingleton<ITaskUpdates>(provider => provider.GetRequiredService<TaskEventNotifier>());
         services.AddHostedService(provider => provider.GetRequiredService<TaskEventNotifier>());
+        services.AddSingleton<TaskEtaTracker>();
         return services;
     }
 

@@ -39,7 +39,7 @@ public sealed class RestartRecoveryTests : IDisposable
         await using var check = await second.DbAsync();
         Assert.Equal(4, await check.Frames.CountAsync());
         Assert.Contains(await check.TaskHistory.Where(h => h.TaskId == taskId).Select(h => h.Reason).ToListAsync(),
-            reason => reason == "the server stopped during step 'frames'; re-queued as attempt 2 of 3");
+            reason => reason == "the server stopped during step 'frames'; re-queued as run 2 of 3 (attempt 2)");
     }
 
     public void Dispose() => _temp.Dispose();

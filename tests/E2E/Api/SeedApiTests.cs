@@ -77,6 +77,43 @@ public sealed class SeedApiTests : IAsyncLifetime
         Assert.Equal("completed", status["status"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task ProcessVideo_ManyRequestsForOneNewFileAtOnce_AllGetTheSameSingleTask()
+    {
+        Directory.CreateDirectory(Path.Combine(_app.Storage.Root, "inbox"));
+        await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 2), Path.Combine(_app.Storage.Root, "inbox", "race.mp4"));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _api.ProcessAsync("inbox/race.mp4")));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var taskIds = new HashSet<string>();
+        foreach (var response in responses)
+        {
+            taskIds.Add((await SeedApiClient.ReadJsonAsync(response))["task_id"]!.GetValue<string>());
+        }
+
+        Assert.Single(taskIds);
+        await using var db = await _app.DbAsync();
+        Assert.Equal(1, await db.Videos.CountAsync());
+        Assert.Equal(1, await db.Tasks.CountAsync());
+    }
+
+    [Fact]
+    public async Task TaskList_FiltersWithTheValuesTheApiWrites()
+    {
+        var upload = await SeedApiClient.ReadJsonAsync(await _api.UploadAsync(await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 2), _temp.Combine("f.mp4"))));
+        await _api.WaitForFinishAsync(upload["task_id"]!.GetValue<string>());
+
+        var completed = JsonNode.Parse(await _api.Http.GetStringAsync("/api/tasks?status=completed&kind=ingestion"))!.AsArray();
+        var running = JsonNode.Parse(await _api.Http.GetStringAsync("/api/tasks?status=in_progress"))!.AsArray();
+        var bad = await _api.Http.GetAsync("/api/tasks?status=done");
+
+        Assert.Contains(completed, t => t!["task_id"]!.GetValue<string>() == upload["task_id"]!.GetValue<string>());
+        Assert.Empty(running);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("pending, in_progress, completed, failed", (await SeedApiClient.ReadJsonAsync(bad))["detail"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("../../etc/passwd", HttpStatusCode.BadRequest, "'..'")]
     [InlineData("/etc/passwd", HttpStatusCode.BadRequest, "inside the media root")]

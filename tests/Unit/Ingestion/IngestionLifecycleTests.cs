@@ -75,6 +75,9 @@ public sealed class IngestionLifecycleTests : IDisposable
             var history = await db.TaskHistory.Where(h => h.TaskId == done.TaskId).OrderBy(h => h.Id).ToListAsync();
             Assert.Contains(history, h => h.To == TaskState.Pending && h.Reason.Contains("the server stopped"));
             Assert.Equal(60, await db.Frames.CountAsync());
+            // The handed-back run's unfinished steps were replaced, not listed twice for the same attempt.
+            var steps = await db.TaskSteps.Where(s => s.TaskId == done.TaskId).Select(s => s.Name).ToListAsync();
+            Assert.Equal(["probe", "frames", "audio"], steps);
         }
     }
 
@@ -94,7 +97,7 @@ public sealed class IngestionLifecycleTests : IDisposable
         Assert.Equal(2, done.Attempt);
         await using var db = await restarted.DbAsync();
         var reasons = await db.TaskHistory.Where(h => h.TaskId == taskId).OrderBy(h => h.Id).Select(h => h.Reason).ToListAsync();
-        Assert.Contains("the server stopped during step 'frames'; re-queued as attempt 2 of 3", reasons);
+        Assert.Contains("the server stopped during step 'frames'; re-queued as run 2 of 3 (attempt 2)", reasons);
     }
 
     [Fact]
@@ -110,7 +113,56 @@ public sealed class IngestionLifecycleTests : IDisposable
         var task = await restarted.Get<TaskLifecycle>().GetSnapshotAsync(taskId, CancellationToken.None);
 
         Assert.Equal((TaskState.Failed, "gave_up"), (task!.State, task.ErrorCode));
-        Assert.Contains("during step 'audio' on attempt 3 of 3", task.ErrorMessage);
+        Assert.Contains("during step 'audio' on run 3 of 3", task.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task Cancel_TaskLeftRunningByADeadProcess_EndsAtOnceInsteadOfWaitingForever()
+    {
+        await using var host = await ProcessingHost.StartAsync(_temp.Path);
+        var taskId = await LeaveRunningTaskAsync(host, attempt: 1, step: "frames");
+
+        var (outcome, task) = await host.Get<TaskCommands>().CancelAsync(taskId, "dave", CancellationToken.None);
+
+        Assert.Equal(CancelOutcome.Cancelled, outcome);
+        Assert.Equal((TaskState.Failed, "cancelled by dave"), (task!.State, task.ErrorMessage));
+    }
+
+    [Fact]
+    public async Task QueueSweep_PendingTaskWithoutATrigger_IsScheduledAndRuns()
+    {
+        await using var host = await ProcessingHost.StartAsync(_temp.Path);
+        var imported = await UploadAsync(host, new VideoSpec(Seconds: 2), autoStart: false);
+        Guid taskId;
+        await using (var db = await host.DbAsync())
+        {
+            // Saved, but its scheduling never happened (the request died in between).
+            var video = await db.Videos.SingleAsync(v => v.Id == imported.Video.Id);
+            var task = ProcessingTask.Create(TaskKind.Ingestion, video, "queued", DateTimeOffset.UtcNow);
+            db.Tasks.Add(task);
+            await db.SaveChangesAsync();
+            taskId = task.Id;
+        }
+
+        await host.Get<QueueSweepJob>().Execute(null!, CancellationToken.None);
+
+        Assert.Equal(TaskState.Completed, (await host.Events.WaitForFinishAsync(taskId)).State);
+    }
+
+    [Fact]
+    public async Task Rerun_WhileAnotherIngestionOfTheSameVideoIsQueued_IsRefused()
+    {
+        await using var host = await ProcessingHost.StartAsync(_temp.Path, EveryFrame);
+        var upload = await UploadAsync(host, SlowVideo);
+        await host.Get<TaskCommands>().CancelAsync(upload.Task!.Id, null, CancellationToken.None);
+        await host.Events.WaitForFinishAsync(upload.Task.Id);
+        var second = await host.Get<VideoImporter>().QueueIngestionAsync(host.Storage.ToAbsolute(upload.Video.StoredPath), CancellationToken.None);
+
+        var (outcome, _) = await host.Get<TaskCommands>().RerunAsync(upload.Task.Id, null, CancellationToken.None);
+
+        Assert.Equal(RerunOutcome.VideoBusy, outcome);
+        await host.Get<TaskCommands>().CancelAsync(second.Task!.Id, null, CancellationToken.None);
+        await host.Events.WaitForFinishAsync(second.Task.Id);
     }
 
     [Fact]
@@ -196,7 +248,7 @@ public sealed class IngestionLifecycleTests : IDisposable
         task.Start("test-node", DateTimeOffset.UtcNow);
         for (var i = 1; i < attempt; i++)
         {
-            task.Requeue("earlier crash", DateTimeOffset.UtcNow);
+            task.RequeueAfterCrash("earlier crash", DateTimeOffset.UtcNow);
             task.Start("test-node", DateTimeOffset.UtcNow);
         }
 
@@ -206,13 +258,13 @@ public sealed class IngestionLifecycleTests : IDisposable
         return task.Id;
     }
 
-    private static async Task<ImportedVideo> UploadAsync(ProcessingHost host, VideoSpec spec)
+    private static async Task<ImportedVideo> UploadAsync(ProcessingHost host, VideoSpec spec, bool autoStart = true)
     {
         var temp = host.Storage.NewIncomingPath();
         await TestMedia.CopyVideoAsync(spec, temp);
         await using var stream = File.OpenRead(temp);
         var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream));
-        return await host.Get<VideoImporter>().ImportUploadAsync(temp, "v.mp4", stream.Length, sha, autoStart: true, CancellationToken.None);
+        return await host.Get<VideoImporter>().ImportUploadAsync(temp, "v.mp4", stream.Length, sha, autoStart, CancellationToken.None);
     }
 
     public void Dispose() => _temp.Dispose();

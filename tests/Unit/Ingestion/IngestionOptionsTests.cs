@@ -54,6 +54,17 @@ public class IngestionOptionsTests
     }
 
     [Fact]
+    public async Task HostStart_FfmpegFolderWithoutFfmpeg_StopsInsteadOfSilentlyUsingPath()
+    {
+        using var temp = new TempDirectory();
+
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => ProcessingHost.StartAsync(
+            temp.Combine("data"), new Dictionary<string, string?> { ["Media:FfmpegFolder"] = temp.Path }));
+
+        Assert.Contains("Media:FfmpegFolder", e.Message);
+    }
+
+    [Fact]
     public void Binding_ValueThatIsNotANumber_FailsNamingTheSetting()
     {
         var configuration = new ConfigurationBuilder()

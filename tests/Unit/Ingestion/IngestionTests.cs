@@ -113,6 +113,21 @@ public sealed class IngestionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upload_PlaylistPointingAtAFileElsewhere_IsRefusedAndNothingIsRead()
+    {
+        // An HLS playlist is a text file that would make ffmpeg open whatever path it lists.
+        var outside = await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 2), _temp.Combine("outside.mp4"));
+        var temp = _host.Storage.NewIncomingPath();
+        await File.WriteAllTextAsync(temp, $"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n{outside}\n#EXT-X-ENDLIST\n");
+
+        var e = await Assert.ThrowsAsync<MediaException>(() => ImportAsync(temp, "notes.txt"));
+
+        Assert.Equal(MediaException.NotAVideo, e.Code);
+        Assert.Contains("playlist", e.Message);
+        await AssertNothingKeptAsync();
+    }
+
+    [Fact]
     public async Task Upload_FileCutBeforeItsIndex_IsRefusedAndNothingIsKept()
     {
         var temp = _host.Storage.NewIncomingPath();

@@ -2,9 +2,12 @@ using Bunit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Uploads;
 using VaasWeb.Realtime;
 
 namespace VaasWeb.Tests.Unit.Support;
@@ -26,11 +29,16 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         _connection.Open();
         Services.AddDbContextFactory<VaasDbContext>(o => o.UseSqlite(_connection));
         Services.AddSingleton<ITaskUpdates>(Updates);
+        Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddSingleton<TaskEtaTracker>();
+        Services.AddSingleton(Options.Create(new UploadOptions()));
         using var db = CreateDb();
         db.Database.Migrate();
     }
 
     protected FakeTaskUpdates Updates { get; } = new();
+
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
 
     protected VaasDbContext CreateDb() => Services.GetRequiredService<IDbContextFactory<VaasDbContext>>().CreateDbContext();
 

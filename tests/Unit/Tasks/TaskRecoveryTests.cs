@@ -16,7 +16,7 @@ public class TaskRecoveryTests
         Assert.Equal(TaskState.Pending, task.State);
         Assert.Equal(2, task.Attempt);
         Assert.Contains("during step 'frames'", task.History[^1].Reason);
-        Assert.Contains("attempt 2 of 3", task.History[^1].Reason);
+        Assert.Contains("run 2 of 3", task.History[^1].Reason);
     }
 
     [Fact]
@@ -28,7 +28,23 @@ public class TaskRecoveryTests
 
         Assert.Equal(TaskState.Failed, task.State);
         Assert.Equal("gave_up", task.ErrorCode);
-        Assert.Contains("attempt 3 of 3", task.ErrorMessage);
+        Assert.Contains("run 3 of 3", task.ErrorMessage);
+    }
+
+    [Fact]
+    public void Recover_AfterPeopleReranTheTaskTwice_StillRetriesBecauseReRunsAreNotCrashes()
+    {
+        var task = RunningAt("frames", attempt: 1);
+        task.Complete(T0);
+        task.Requeue("re-run requested", T0);
+        task.Start("node", T0);
+        task.Fail("cancelled", "cancelled", T0);
+        task.Requeue("re-run requested", T0);
+        task.Start("node", T0);
+
+        TaskRecovery.Recover(task, maxAttempts: 3, T0);
+
+        Assert.Equal((TaskState.Pending, 4), (task.State, task.Attempt));
     }
 
     [Fact]
@@ -47,7 +63,7 @@ public class TaskRecoveryTests
         task.Start("node", T0);
         for (var i = 1; i < attempt; i++)
         {
-            task.Requeue("again", T0);
+            task.RequeueAfterCrash("again", T0);
             task.Start("node", T0);
         }
 

@@ -19,6 +19,12 @@ internal sealed class ProcessingTaskConfiguration : IEntityTypeConfiguration<Pro
         builder.HasMany(t => t.History).WithOne().HasForeignKey(h => h.TaskId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(t => new { t.State, t.CreatedAt });
         builder.HasIndex(t => new { t.VideoId, t.Kind });
+        // One pending or running ingestion per video, whoever asks at the same moment. Plain SQL that SQLite and
+        // PostgreSQL both read (enums are stored by name).
+        builder.HasIndex(t => t.VideoId)
+            .IsUnique()
+            .HasFilter("\"Kind\" = 'Ingestion' AND \"State\" IN ('Pending', 'InProgress')")
+            .HasDatabaseName("IX_Tasks_OneActiveIngestionPerVideo");
         builder.Ignore(t => t.IsFinished);
     }
 }

@@ -59,6 +59,9 @@ namespace VaasWeb.Processing.Data.Migrations
                     b.Property<double>("Progress")
                         .HasColumnType("REAL");
 
+                    b.Property<int>("Recoveries")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER");
 
@@ -82,6 +85,11 @@ namespace VaasWeb.Processing.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("VideoId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Tasks_OneActiveIngestionPerVideo")
+                        .HasFilter("\"Kind\" = 'Ingestion' AND \"State\" IN ('Pending', 'InProgress')");
 
                     b.HasIndex("State", "CreatedAt");
 

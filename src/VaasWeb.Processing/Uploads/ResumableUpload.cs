@@ -1,0 +1,35 @@
+namespace VaasWeb.Processing.Uploads;
+
+/// <summary>An upload in progress: how long it will be, how much has arrived, what it is called.</summary>
+public sealed record ResumableUpload(
+    string Id,
+    long Length,
+    long Offset,
+    string FileName,
+    string? FileType,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt)
+{
+    public bool IsComplete => Offset == Length;
+}
+
+public enum UploadProblem
+{
+    NotFound,
+    Expired,
+    TooLarge,
+    OffsetMismatch,
+    Locked,
+    BeyondLength,
+    NoSpace,
+    Interrupted,
+}
+
+/// <summary>Why the store refused an operation; the HTTP layer maps each problem to its status code.</summary>
+public sealed class ResumableUploadException(UploadProblem problem, string message, long? currentOffset = null) : Exception(message)
+{
+    public UploadProblem Problem { get; } = problem;
+
+    /// <summary>The offset the server holds, for an offset mismatch or an interrupted transfer.</summary>
+    public long? CurrentOffset { get; } = currentOffset;
+}

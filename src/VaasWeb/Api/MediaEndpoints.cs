@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
+using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Storage;
+
+namespace VaasWeb.Api;
+
+/// <summary>
+/// <c>/media/{path}</c>: the files VaasWeb wrote (videos, frames, chunks, thumbnails) and videos registered from
+/// the media folder, with range requests (206) so players can seek. Nothing outside the media root, nothing
+/// still being uploaded, nothing VaasWeb does not know about.
+/// </summary>
+internal static class MediaEndpoints
+{
+    public const string Prefix = "/media";
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new()
+    {
+        Mappings = { [".mkv"] = "video/x-matroska", [".wav"] = "audio/wav", [".m4v"] = "video/mp4" },
+    };
+
+    public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(Prefix + "/{**path}", ServeAsync).WithTags("Media").WithSummary("A stored video, frame, audio chunk or thumbnail; supports Range.");
+        return app;
+    }
+
+    /// <summary>The URL of a file stored under the media root (as <c>Video.StoredPath</c>, <c>Frame.Path</c> etc. hold it).</summary>
+    public static string UrlOf(string relativePath) =>
+        Prefix + "/" + string.Join('/', relativePath.Split('/').Select(Uri.EscapeDataString));
+
+    private static async Task<IResult> ServeAsync(string path, MediaStorage storage, IDbContextFactory<VaasDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        string file;
+        try
+        {
+            file = storage.ResolveExistingFile(path);
+        }
+        catch (MediaPathException e)
+        {
+            return Results.Problem(e.Message, statusCode: e.Problem == MediaPathProblem.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest);
+        }
+
+        var relative = storage.ToRelative(file);
+        if (!relative.StartsWith("videos/", StringComparison.Ordinal) && !relative.StartsWith("derived/", StringComparison.Ordinal))
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            if (!await db.Videos.AnyAsync(v => v.StoredPath == relative, cancellationToken))
+            {
+                return Results.Problem("Only videos and the files made from them are served.", statusCode: StatusCodes.Status404NotFound);
+            }
+        }
+
+        var info = new FileInfo(file);
+        var contentType = ContentTypes.TryGetContentType(file, out var type) ? type : "application/octet-stream";
+        // Re-runs rewrite derived files under the same names: let browsers cache, but check back each time.
+        var tag = new EntityTagHeaderValue($"\"{info.LastWriteTimeUtc.Ticks:x}-{info.Length:x}\"");
+        return Results.File(file, contentType, lastModified: info.LastWriteTimeUtc, entityTag: tag, enableRangeProcessing: true);
+    }
+}

@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using VaasWeb.Processing.Media;
+using VaasWeb.Processing.Uploads;
+using VaasWeb.Processing.Videos;
+
+namespace VaasWeb.Api;
+
+/// <summary>
+/// tus 1.0 (core + creation + termination + expiration) over <see cref="ResumableUploadStore"/>: the browser's
+/// upload path. A finished upload is imported like any other (ffprobe, then moved into place and queued); the
+/// last PATCH answers with the new video and task in <c>Vaas-Video-Id</c> / <c>Vaas-Task-Id</c>, or 415 when the
+/// file is not a video, in which case nothing of it is kept.
+/// </summary>
+internal static class TusEndpoints
+{
+    public const string Path = "/uploads/tus";
+    private const string TusVersion = "1.0.0";
+    private const string OffsetContentType = "application/offset+octet-stream";
+
+    public static IEndpointRouteBuilder MapTusUploads(this IEndpointRouteBuilder app)
+    {
+        var tus = app.MapGroup(Path).WithTags("Resumable uploads (tus 1.0)").AddEndpointFilter(TusHeadersAsync);
+        tus.MapMethods("", [HttpMethods.Options], Describe).WithSummary("Which tus version, extensions and maximum size this server supports.");
+        tus.MapPost("", Create).WithSummary("Create an upload (Upload-Length, Upload-Metadata: filename, filetype).");
+        tus.MapMethods("/{id}", [HttpMethods.Head], Head).WithSummary("Where an upload stands (Upload-Offset).");
+        tus.MapPatch("/{id}", PatchAsync).WithSummary("Append bytes at Upload-Offset; the last ones import the video.");
+        tus.MapDelete("/{id}", Delete).WithSummary("Abandon an upload and delete what arrived.");
+        return app;
+    }
+
+    /// <summary>Every answer carries Tus-Resumable; every request but OPTIONS must speak our version.</summary>
+    private static async ValueTask<object?> TusHeadersAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        http.Response.Headers["Tus-Resumable"] = TusVersion;
+        if (!HttpMethods.IsOptions(http.Request.Method) && http.Request.Headers["Tus-Resumable"] != TusVersion)
+        {
+            http.Response.Headers["Tus-Version"] = TusVersion;
+            return Problem(StatusCodes.Status412PreconditionFailed, $"This server speaks tus {TusVersion}; send the header Tus-Resumable: {TusVersion}.");
+        }
+
+        return await next(context);
+    }
+
+    private static IResult Describe(HttpResponse response, ResumableUploadStore store)
+    {
+        response.Headers["Tus-Version"] = TusVersion;
+        response.Headers["Tus-Extension"] = "creation,termination,expiration";
+        response.Headers["Tus-Max-Size"] = store.MaxBytes.ToString(CultureInfo.InvariantCulture);
+        return Results.NoContent();
+    }
+
+    private static IResult Create(HttpRequest request, HttpResponse response, ResumableUploadStore store)
+    {
+        if (!long.TryParse(request.Headers["Upload-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Upload-Length is required: the size of the file in bytes (deferred lengths are not supported).");
+        }
+
+        var metadata = ParseMetadata(request.Headers["Upload-Metadata"].ToString());
+        try
+        {
+            var upload = store.Create(length, VideoImporter.DisplayName(metadata.GetValueOrDefault("filename")), metadata.GetValueOrDefault("filetype"));
+            response.Headers["Upload-Expires"] = upload.ExpiresAt.ToString("r", CultureInfo.InvariantCulture);
+            return Results.Created($"{Path}/{upload.Id}", null);
+        }
+        catch (ResumableUploadException e)
+        {
+            return Problem(e);
+        }
+    }
+
+    private static IResult Head(string id, HttpResponse response, ResumableUploadStore store)
+    {
+        response.Headers.CacheControl = "no-store";
+        try
+        {
+            if (store.Find(id) is not { } upload)
+            {
+                return Results.NotFound();
+            }
+
+            response.Headers["Upload-Offset"] = upload.Offset.ToString(CultureInfo.InvariantCulture);
+            response.Headers["Upload-Length"] = upload.Length.ToString(CultureInfo.InvariantCulture);
+            response.Headers["Upload-Expires"] = upload.ExpiresAt.ToString("r", CultureInfo.InvariantCulture);
+            return Results.Ok();
+        }
+        catch (ResumableUploadException e)
+        {
+            return Results.StatusCode(StatusFor(e.Problem));
+        }
+    }
+
+    private static async Task<IResult> PatchAsync(
+        string id, HttpRequest request, HttpResponse response, ResumableUploadStore store, VideoImporter importer, CancellationToken cancellationToken)
+    {
+        if (!string.Equals(request.ContentType, OffsetContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, $"Send the bytes with Content-Type: {OffsetContentType}.");
+        }
+
+        if (!long.TryParse(request.Headers["Upload-Offset"], NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Upload-Offset is required: the byte the body starts at.");
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = store.MaxBytes;
+        }
+
+        ResumableUpload upload;
+        try
+        {
+            upload = await store.AppendAsync(id, offset, request.Body);
+        }
+        catch (ResumableUploadException e)
+        {
+            if (e.CurrentOffset is { } current)
+            {
+                response.Headers["Upload-Offset"] = current.ToString(CultureInfo.InvariantCulture);
+            }
+
+            return Problem(e);
+        }
+
+        response.Headers["Upload-Offset"] = upload.Offset.ToString(CultureInfo.InvariantCulture);
+        if (!upload.IsComplete)
+        {
+            response.Headers["Upload-Expires"] = upload.ExpiresAt.ToString("r", CultureInfo.InvariantCulture);
+            return Results.NoContent();
+        }
+
+        try
+        {
+            var sha256 = await store.Sha256Async(id, cancellationToken);
+            var imported = await importer.ImportUploadAsync(store.PartPath(id), upload.FileName, upload.Length, sha256, autoStart: null, cancellationToken);
+            response.Headers["Vaas-Video-Id"] = imported.Video.Id.ToString();
+            response.Headers["Vaas-Video-Path"] = imported.Video.StoredPath;
+            if (imported.Task is not null)
+            {
+                response.Headers["Vaas-Task-Id"] = imported.Task.Id.ToString();
+            }
+
+            return Results.NoContent();
+        }
+        catch (MediaException e)
+        {
+            return SeedEndpoints.MediaProblem(e);
+        }
+        finally
+        {
+            // Imported or refused, the upload as such is over: its part file was moved or deleted.
+            store.Delete(id);
+        }
+    }
+
+    private static IResult Delete(string id, ResumableUploadStore store) =>
+        store.Delete(id) ? Results.NoContent() : Results.NotFound();
+
+    /// <summary>tus metadata: comma-separated "key base64(value)" pairs.</summary>
+    internal static Dictionary<string, string> ParseMetadata(string header)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in header.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split(' ', 2);
+            try
+            {
+                metadata[parts[0]] = parts.Length == 2 ? Encoding.UTF8.GetString(Convert.FromBase64String(parts[1])) : "";
+            }
+            catch (FormatException)
+            {
+                // A value that is not base64 is ignored, as if it had not been sent.
+            }
+        }
+
+        return metadata;
+    }
+
+    private static int StatusFor(UploadProblem problem) => problem switch
+    {
+        UploadProblem.NotFound => StatusCodes.Status404NotFound,
+        UploadProblem.Expired => StatusCodes.Status410Gone,
+        UploadProblem.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        UploadProblem.OffsetMismatch => StatusCodes.Status409Conflict,
+        UploadProblem.Locked => StatusCodes.Status423Locked,
+        UploadProblem.NoSpace => StatusCodes.Status507InsufficientStorage,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    private static IResult Problem(ResumableUploadException e) => Problem(StatusFor(e.Problem), e.Message);
+
+    private static IResult Problem(int status, string detail) => Results.Problem(detail, statusCode: status);
+}
