@@ -4,6 +4,9 @@ using VaasWeb.Bench;
 var benchmarks = new Dictionary<string, Func<string[], Task>>
 {
     ["ingest"] = IngestBenchmark.RunAsync,
+    ["upload"] = UploadBenchmark.RunAsync,
+    ["raw-server"] = RawUploadServer.RunAsync,
+    ["events"] = EventsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

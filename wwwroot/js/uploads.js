@@ -101,7 +101,11 @@ async function start(file, options) {
         // Network gone or server briefly unavailable: keep what arrived and continue when possible.
         state.status = 'interrupted';
         state.message = 'Connection lost; the upload continues where it stopped when the network is back.';
-        window.addEventListener('online', () => resume(state.id), { once: true });
+        if (navigator.onLine) {
+          setTimeout(() => resume(state.id), 2000);
+        } else {
+          window.addEventListener('online', () => resume(state.id), { once: true });
+        }
       }
       report(entry, true);
     },
@@ -117,12 +121,16 @@ async function start(file, options) {
   entry.upload.start();
 }
 
-// At most a few reports a second per upload; the important ones (start, end, errors) at once.
+// At most a few reports a second per upload; the important ones (start, end, errors) at once. While the page
+// is cut off from the server the report cannot arrive; it is sent again until it does, so the row never stays
+// at an old state (an upload can finish while the page is still reconnecting).
 function report(entry, now) {
   const send = () => {
     entry.lastReport = Date.now();
     entry.timer = null;
-    view?.invokeMethodAsync('OnUploadChanged', { ...entry.state }).catch(() => { });
+    view?.invokeMethodAsync('OnUploadChanged', { ...entry.state }).catch(() => {
+      if (!entry.timer) entry.timer = setTimeout(send, 1000);
+    });
   };
   if (now) {
     clearTimeout(entry.timer);

@@ -28,6 +28,9 @@ public sealed partial class ResumableUploadStore
     // finished file is read once instead.
     private readonly ConcurrentDictionary<string, RunningHash> _hashes = new();
 
+    // Uploads a request is writing to in this process: their offset is still moving.
+    private readonly ConcurrentDictionary<string, byte> _writing = new();
+
     public ResumableUploadStore(MediaStorage storage, IOptions<UploadOptions> options, TimeProvider clock, ILogger<ResumableUploadStore> logger)
     {
         _options = options;
@@ -101,6 +104,7 @@ public sealed partial class ResumableUploadStore
             throw new ResumableUploadException(UploadProblem.Locked, "Another request is writing to this upload right now; retry shortly.");
         }
 
+        _writing[id] = 0;
         var hash = _hashes.TryGetValue(id, out var running) && running.Offset == offset ? running
             : offset == 0 ? new RunningHash()
             : null;
@@ -166,10 +170,15 @@ public sealed partial class ResumableUploadStore
             {
                 WriteSidecar(upload with { ExpiresAt = _clock.GetUtcNow() + Expiry });
             }
+
+            _writing.TryRemove(id, out _);
         }
 
         return upload with { Offset = offset + written, ExpiresAt = _clock.GetUtcNow() + Expiry };
     }
+
+    /// <summary>True while a request is still writing to the upload here; its offset is not final yet.</summary>
+    public bool IsBeingWritten(string id) => _writing.ContainsKey(id);
 
     /// <summary>The SHA-256 of a complete upload: from the running hash when it saw every byte, else by reading the file.</summary>
     public async Task<string> Sha256Async(string id, CancellationToken cancellationToken)

@@ -82,6 +82,13 @@ internal static class TusEndpoints
                 return Results.NotFound();
             }
 
+            if (store.IsBeingWritten(id))
+            {
+                // A request (perhaps one whose connection just dropped) is still writing: ask again shortly.
+                response.Headers.RetryAfter = "1";
+                return Results.StatusCode(StatusCodes.Status423Locked);
+            }
+
             response.Headers["Upload-Offset"] = upload.Offset.ToString(CultureInfo.InvariantCulture);
             response.Headers["Upload-Length"] = upload.Length.ToString(CultureInfo.InvariantCulture);
             response.Headers["Upload-Expires"] = upload.ExpiresAt.ToString("r", CultureInfo.InvariantCulture);

@@ -8,8 +8,11 @@ namespace VaasWeb.Realtime;
 /// <summary>What the hub calls on its clients.</summary>
 public interface ITaskHubClient
 {
-    /// <summary>A task changed state or made progress. Drop it if you already hold a higher <c>version</c>.</summary>
-    Task TaskChanged(TaskSnapshot task);
+    /// <summary>
+    /// Tasks changed state or made progress, oldest change first. Usually one; under load, everything that
+    /// happened since the last message. Drop a snapshot whose <c>version</c> is lower than the one you hold.
+    /// </summary>
+    Task TasksChanged(IReadOnlyList<TaskSnapshot> tasks);
 }
 
 /// <summary>

@@ -175,7 +175,8 @@ public sealed class TusUploadTests : IAsyncLifetime
             await WaitForAsync(() => Task.FromResult((beforeCut = new FileInfo(PartFile(url)).Length) > 0), () => "nothing written yet");
         }
 
-        // ...and after the cut the upload stands at least there, and no further than what was sent.
+        // ...and once the server has let go of the cut request (HEAD says 423 until then), the upload stands at
+        // least there, and no further than what was sent.
         HttpResponseMessage status = null!;
         await WaitForAsync(async () => (status = await _tus.HeadAsync(url)).IsSuccessStatusCode && TusClient.Offset(status) >= beforeCut);
         var offset = TusClient.Offset(status);

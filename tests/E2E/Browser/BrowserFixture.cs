@@ -30,7 +30,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDirectory);
     }
 
-    public async Task<IPage> NewPageAsync(Uri baseAddress, int width = 1600, int height = 1000)
+    /// <summary>A fresh browser profile (its own storage) that records what every card shows.</summary>
+    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress, int width = 1600, int height = 1000)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -38,7 +39,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(30_000);
-        return await context.NewPageAsync();
+        await Pages.CardRecorder.InstallAsync(context);
+        return context;
     }
 
     public async Task DisposeAsync()

@@ -26,12 +26,15 @@ public sealed class TaskHubTests : IAsyncLifetime
         await using var hub = await ConnectAsync();
         var received = new ConcurrentQueue<TaskSnapshot>();
         var completed = new TaskCompletionSource<TaskSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-        hub.On<TaskSnapshot>(nameof(ITaskHubClient.TaskChanged), snapshot =>
+        hub.On<TaskSnapshot[]>(nameof(ITaskHubClient.TasksChanged), snapshots =>
         {
-            received.Enqueue(snapshot);
-            if (TaskStateMachine.IsFinished(snapshot.State))
+            foreach (var snapshot in snapshots)
             {
-                completed.TrySetResult(snapshot);
+                received.Enqueue(snapshot);
+                if (TaskStateMachine.IsFinished(snapshot.State))
+                {
+                    completed.TrySetResult(snapshot);
+                }
             }
         });
 

@@ -5,7 +5,8 @@ using System.Globalization;
 namespace VaasWeb.Tests.Unit.Support;
 
 /// <summary>What a generated test video looks like.</summary>
-public sealed record VideoSpec(double Seconds = 10, bool Audio = true, int Width = 320, int Height = 240, int Fps = 25, bool FastStart = false);
+/// <summary>What a generated test video looks like. Lossless makes a big file from little picture (for upload tests).</summary>
+public sealed record VideoSpec(double Seconds = 10, bool Audio = true, int Width = 320, int Height = 240, int Fps = 25, bool FastStart = false, bool Lossless = false);
 
 /// <summary>
 /// Real media made by the real ffmpeg for tests: testsrc pictures, a sine tone. Each distinct video is made once
@@ -52,6 +53,11 @@ public static class TestMedia
         }
 
         args.AddRange(["-t", seconds, "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]);
+        if (spec.Lossless)
+        {
+            args.AddRange(["-qp", "0"]);
+        }
+
         if (spec.Audio)
         {
             args.AddRange(["-c:a", "aac"]);

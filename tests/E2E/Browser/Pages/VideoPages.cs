@@ -1,0 +1,61 @@
+using Microsoft.Playwright;
+
+namespace VaasWeb.Tests.E2E.Browser.Pages;
+
+/// <summary>A task's details: what happened, step by step, and what it produced.</summary>
+public sealed class TaskDetailsPage(IPage page)
+{
+    public IPage Page => page;
+
+    public async Task OpenAsync(string taskId)
+    {
+        await page.GotoAsync($"/tasks/{taskId}");
+        await Assertions.Expect(page.GetByTestId("task-steps")).ToBeVisibleAsync();
+    }
+
+    public ILocator HistoryRows => page.Locator("[data-testid=task-history] tbody tr");
+
+    public ILocator StepRows => page.Locator("[data-testid=task-steps] tbody tr");
+
+    public ILocator Frames => page.Locator("[data-testid=frame-strip] img");
+
+    public ILocator AudioPlayers => page.Locator("[data-testid=audio-chunks] audio");
+
+    /// <summary>True when every frame image actually loaded (a broken link has no natural width).</summary>
+    public Task<bool> AllFramesLoadedAsync() =>
+        page.EvaluateAsync<bool>("() => [...document.querySelectorAll('[data-testid=frame-strip] img')].every(i => i.complete && i.naturalWidth > 0)");
+}
+
+/// <summary>The video library and a video's page with its player.</summary>
+public sealed class VideoPage(IPage page)
+{
+    public IPage Page => page;
+
+    public async Task OpenLibraryAsync()
+    {
+        await page.GotoAsync("/videos");
+        await Assertions.Expect(page.GetByTestId("video-table")).ToBeVisibleAsync();
+    }
+
+    public ILocator LibraryRow(string name) => page.Locator("tr").Filter(new LocatorFilterOptions { Has = page.GetByTestId("video-name").GetByText(name, new() { Exact = true }) });
+
+    public async Task OpenVideoAsync(string videoId, double? startSeconds = null)
+    {
+        await page.GotoAsync(startSeconds is { } t ? $"/videos/{videoId}?t={t.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : $"/videos/{videoId}");
+        await WaitForPlayerReadyAsync();
+    }
+
+    /// <summary>Waits until the player has read the video's header from the server (HTTP range requests).</summary>
+    public Task WaitForPlayerReadyAsync() =>
+        page.WaitForFunctionAsync("() => { const v = document.querySelector('[data-testid=player]'); return v && v.readyState >= 1 && v.duration > 0; }");
+
+    public Task<double> PlayerTimeAsync() => page.EvaluateAsync<double>("() => document.querySelector('[data-testid=player]').currentTime");
+
+    public Task<double> PlayerDurationAsync() => page.EvaluateAsync<double>("() => document.querySelector('[data-testid=player]').duration");
+
+    public Task ClickFrameAsync(int index) => page.Locator("[data-testid=frame-strip] .frame").Nth(index).ClickAsync();
+
+    /// <summary>Waits until the player stands (or plays on from) at least <paramref name="seconds"/>.</summary>
+    public Task WaitForPlayerAtAsync(double seconds) =>
+        page.WaitForFunctionAsync($"() => document.querySelector('[data-testid=player]').currentTime >= {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} - 0.05");
+}
