@@ -120,7 +120,8 @@ internal static class EventsBenchmark
         }
     }
 
-    private static async Task<WebApplication> StartHostAsync(string work)
+    /// <summary>VaasWeb's own host (Program's wiring) on a free port, data in <paramref name="work"/>.</summary>
+    internal static async Task<WebApplication> StartHostAsync(string work)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {

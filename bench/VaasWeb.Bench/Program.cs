@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>
     ["upload"] = UploadBenchmark.RunAsync,
     ["raw-server"] = RawUploadServer.RunAsync,
     ["events"] = EventsBenchmark.RunAsync,
+    ["board"] = BoardBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -131,6 +131,41 @@ public sealed class BoardTests(BrowserFixture browser) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CancelOneOfTwoUploads_OnlyThatOneStopsAndNothingOfItIsKept()
+    {
+        const int chunk = 64 * 1024;
+        var app = Start(new() { ["Upload:BrowserChunkBytes"] = chunk.ToString(), ["Ingestion:AutoStart"] = "false" });
+        var board = await OpenBoardAsync(app);
+        var big = await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 10, Lossless: true), _temp.Combine("big.mp4"));
+        var small = await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 2), _temp.Combine("small.mp4"));
+        var held = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        // The small file fits in one piece; the big one is held after its first piece, so it is mid-upload.
+        await board.Page.RouteAsync("**/uploads/tus/*", async route =>
+        {
+            if (route.Request.Method == "PATCH" && route.Request.Headers["upload-offset"] != "0")
+            {
+                held.TrySetResult();
+                await release.Task;
+            }
+
+            await route.ContinueAsync();
+        });
+
+        await board.ChooseFilesAsync(big, small);
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await board.Upload("big.mp4").GetByTestId("upload-cancel").ClickAsync();
+        release.TrySetResult();
+
+        await board.WaitForUploadStatusAsync("big.mp4", "cancelled");
+        await board.WaitForUploadStatusAsync("small.mp4", "done");
+        await using var db = await app.DbAsync();
+        Assert.Equal(["small.mp4"], await db.Videos.Select(v => v.OriginalFileName).ToListAsync());
+        await Eventually.TrueAsync(() => !Directory.EnumerateFiles(Path.Combine(app.Storage.IncomingDirectory, "resumable")).Any(),
+            "the cancelled upload's files are deleted on the server");
+    }
+
+    [Fact]
     public async Task TabClosedMidUpload_SameFilePickedAgain_ContinuesFromWhereItStopped()
     {
         const int chunk = 64 * 1024;
