@@ -1,0 +1,69 @@
+namespace VaasWeb.Processing.Intelligence;
+
+/// <summary>
+/// Which providers understand videos. Section <c>Intelligence</c>. Offline by default (pocketsphinx, tesseract);
+/// any OpenAI-compatible server (OpenAI, a local whisper or llama server) can be plugged in per capability.
+/// </summary>
+public sealed class IntelligenceOptions
+{
+    public const string Section = "Intelligence";
+
+    public SpeechOptions Speech { get; set; } = new();
+    public ChatOptions Chat { get; set; } = new();
+    public EndpointOptions Embeddings { get; set; } = new();
+    public OcrOptions Ocr { get; set; } = new();
+}
+
+/// <summary>An OpenAI-compatible endpoint: base URL (without /v1), model, key.</summary>
+public class EndpointOptions
+{
+    /// <summary>Base address, e.g. <c>https://api.openai.com</c> or <c>http://127.0.0.1:8080</c>; empty means "not configured".</summary>
+    public string? Endpoint { get; set; }
+
+    public string? Model { get; set; }
+
+    /// <summary>Sent as <c>Authorization: Bearer …</c>; never logged. Set it from the environment, e.g. <c>Intelligence__Chat__ApiKey</c>.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>How long one request may take before it is abandoned and retried.</summary>
+    public int TimeoutSeconds { get; set; } = 60;
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Endpoint);
+}
+
+public enum SpeechProvider
+{
+    /// <summary>Debian's pocketsphinx (en-us), offline.</summary>
+    PocketSphinx,
+
+    /// <summary>An OpenAI-compatible <c>/v1/audio/transcriptions</c> endpoint.</summary>
+    OpenAi,
+}
+
+public sealed class SpeechOptions : EndpointOptions
+{
+    public SpeechProvider Provider { get; set; } = SpeechProvider.PocketSphinx;
+
+    public SpeechOptions()
+    {
+        Model = "whisper-1";
+    }
+}
+
+public sealed class ChatOptions : EndpointOptions
+{
+    /// <summary>Model for frame captions (must accept images); the chat model when empty.</summary>
+    public string? VisionModel { get; set; }
+
+    /// <summary>Describe each distinct frame in one sentence during ingestion (costs one request per distinct frame).</summary>
+    public bool CaptionFrames { get; set; } = true;
+}
+
+public sealed class OcrOptions
+{
+    /// <summary>tesseract language(s), e.g. <c>eng</c> or <c>eng+deu</c> (Debian packages tesseract-ocr-*).</summary>
+    public string Language { get; set; } = "eng";
+
+    /// <summary>Frames whose perceptual hashes differ by at most this many of 64 bits count as the same picture.</summary>
+    public int DuplicateDistance { get; set; } = 6;
+}

@@ -1,0 +1,51 @@
+using VaasWeb.Processing.Tasks;
+
+namespace VaasWeb.Processing.Intelligence;
+
+/// <summary>Speech in an audio file, timed from the start of that file.</summary>
+public sealed record SpeechSegment(double StartSeconds, double EndSeconds, string Text);
+
+/// <summary>Turns a 16 kHz mono WAV into timed text.</summary>
+public interface ITranscriber
+{
+    /// <summary>A short name for the board ("pocketsphinx", "openai whisper-1").</summary>
+    string Name { get; }
+
+    Task<IReadOnlyList<SpeechSegment>> TranscribeAsync(string wavPath, CancellationToken cancellationToken);
+}
+
+/// <summary>Reads the text visible in images (on-screen text of frames).</summary>
+public interface IFrameTextReader
+{
+    /// <summary>One result per image, in order; empty where there is no text.</summary>
+    Task<IReadOnlyList<string>> ReadAsync(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken);
+}
+
+/// <summary>Describes a picture in one sentence.</summary>
+public interface ICaptioner
+{
+    Task<string> DescribeAsync(string imagePath, CancellationToken cancellationToken);
+}
+
+/// <summary>Turns texts into vectors for semantic ranking.</summary>
+public interface IEmbedder
+{
+    /// <summary>One vector per text, in order.</summary>
+    Task<IReadOnlyList<float[]>> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken);
+}
+
+/// <summary>Answers a prompt with text (a chat completion).</summary>
+public interface IChatCompleter
+{
+    Task<string> CompleteAsync(string systemPrompt, string userPrompt, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A provider refused or failed (HTTP error, bad answer, missing tool). The message says which provider, what
+/// status, and what it said; it never contains the API key.
+/// </summary>
+public sealed class ProviderException(string provider, string message, Exception? inner = null)
+    : TaskFailureException("provider_failed", $"{provider}: {message}", inner)
+{
+    public string Provider { get; } = provider;
+}
