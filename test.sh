@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit and component tests, then end-to-end tests against the real app
-# (real ffmpeg, real SQLite, Debian's Chromium). Installs ffmpeg and Chromium with apt when missing.
+# (real ffmpeg, tesseract, pocketsphinx, real SQLite, Debian's Chromium). Installs them with apt when missing.
 # Prints "N passed, N failed" last and exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")"
 source scripts/packages.sh
-ensure_commands ffmpeg:ffmpeg ffprobe:ffmpeg chromium:chromium || exit 1
+ensure_commands "${VAAS_TOOLS[@]}" chromium:chromium || exit 1
 
 results=TestResults
 rm -rf "$results"

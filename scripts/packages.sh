@@ -1,9 +1,12 @@
 # Installs Debian packages for commands that are missing. Sourced by run.sh and test.sh.
-# Usage: ensure_commands ffmpeg:ffmpeg chromium:chromium   (command:package pairs)
+# Usage: ensure_commands ffmpeg:ffmpeg tesseract:tesseract-ocr,tesseract-ocr-eng   (command:package[,package…])
 ensure_commands() {
   local missing=() pair
   for pair in "$@"; do
-    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+    if ! command -v "${pair%%:*}" >/dev/null 2>&1; then
+      local packages="${pair#*:}"
+      missing+=(${packages//,/ })
+    fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
@@ -12,3 +15,6 @@ ensure_commands() {
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
 }
+
+# What VaasWeb itself runs: ffmpeg/ffprobe, and the offline speech and text readers.
+VAAS_TOOLS=(ffmpeg:ffmpeg ffprobe:ffmpeg tesseract:tesseract-ocr,tesseract-ocr-eng pocketsphinx_continuous:pocketsphinx,pocketsphinx-en-us)

@@ -4,11 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
+using VaasWeb.Processing.Clips;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Health;
+using VaasWeb.Processing.Intelligence;
 using VaasWeb.Processing.Ingestion;
 using VaasWeb.Processing.Ingestion.Steps;
 using VaasWeb.Processing.Media;
+using VaasWeb.Processing.Search;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Uploads;
@@ -61,11 +64,28 @@ public static class ProcessingServiceCollectionExtensions
         services.AddSingleton<VideoImporter>();
         services.AddSingleton<ResumableUploadStore>();
 
+        services.AddIntelligence();
+        services.AddOptions<ClipOptions>().BindConfiguration(ClipOptions.Section)
+            .Validate(o => o.PaddingSeconds is >= 0 and <= 600, "Clips:PaddingSeconds must be between 0 and 600.")
+            .Validate(o => o.MaxSeconds is >= 1 and <= 86_400, "Clips:MaxSeconds must be between 1 and 86400.")
+            .Validate(o => o.MaxAgeHours > 0, "Clips:MaxAgeHours must be above 0.")
+            .ValidateOnStart();
+        services.AddSingleton<ITextIndex, SqliteTextIndex>();
+        services.AddTransient<SearchService>();
+        services.AddTransient<VideoQuestions>();
+        services.AddSingleton<ClipPlanner>();
+        services.AddSingleton<ClipService>();
+
         // The order of registration is the order the steps run in.
-        services.AddSingleton<IIngestionStep, ProbeStep>();
-        services.AddSingleton<IIngestionStep, FramesStep>();
-        services.AddSingleton<IIngestionStep, AudioStep>();
-        services.AddSingleton<IngestionPipeline>();
+        services.AddTransient<IIngestionStep, ProbeStep>();
+        services.AddTransient<IIngestionStep, FramesStep>();
+        services.AddTransient<IIngestionStep, FrameTextStep>();
+        services.AddTransient<IIngestionStep, CaptionsStep>();
+        services.AddTransient<IIngestionStep, AudioStep>();
+        services.AddTransient<IIngestionStep, TranscriptStep>();
+        services.AddTransient<IIngestionStep, IndexStep>();
+        services.AddTransient<IIngestionStep, EmbeddingsStep>();
+        services.AddTransient<IngestionPipeline>();
         services.AddTransient<QueueSweepJob>();
 
         // Hosted services start in registration order: schema first, then recovery, then the scheduler.
@@ -87,6 +107,11 @@ public static class ProcessingServiceCollectionExtensions
                     .StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()),
                 job => job.WithIdentity(QueueSweepJob.Key));
+            quartz.ScheduleJob<ExpiredClipsJob>(
+                trigger => trigger.WithIdentity("expired-clips", "maintenance")
+                    .StartAt(DateTimeOffset.UtcNow.AddMinutes(5))
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(30)).RepeatForever()),
+                job => job.WithIdentity(ExpiredClipsJob.Key));
         });
         // Running jobs see the host stopping, kill their ffmpeg and hand their task back; Quartz waits for that.
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);

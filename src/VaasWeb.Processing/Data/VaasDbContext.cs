@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using VaasWeb.Processing.Search;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Videos;
 
@@ -12,6 +13,8 @@ public sealed class VaasDbContext(DbContextOptions<VaasDbContext> options) : DbC
     public DbSet<TaskStep> TaskSteps => Set<TaskStep>();
     public DbSet<Frame> Frames => Set<Frame>();
     public DbSet<AudioChunk> AudioChunks => Set<AudioChunk>();
+    public DbSet<TextSegment> TextSegments => Set<TextSegment>();
+    public DbSet<TextEmbedding> TextEmbeddings => Set<TextEmbedding>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VaasDbContext).Assembly);

@@ -13,6 +13,9 @@ public interface IIngestionStep
     /// <summary>Relative cost of the step, which shapes the task's overall progress bar.</summary>
     double Weight { get; }
 
+    /// <summary>When an optional step fails, the step is marked failed and the ingestion goes on; when a required one fails, the task fails.</summary>
+    bool IsOptional => false;
+
     Task<StepOutcome> RunAsync(IngestionRun run, IProgress<double> progress, CancellationToken cancellationToken);
 }
 

@@ -41,8 +41,11 @@ public sealed class IngestionJob(
         using var registration = running.Register(taskId, stop);
         try
         {
-            await pipeline.RunAsync(claim.Task, stop.Token);
-            await EndAsync(taskId, (task, now) => task.Complete(now));
+            var failedOptional = await pipeline.RunAsync(claim.Task, stop.Token);
+            var reason = failedOptional.Count == 0
+                ? "completed"
+                : $"completed; optional step(s) failed: {string.Join(", ", failedOptional)} (see the step details)";
+            await EndAsync(taskId, (task, now) => task.Complete(now, reason));
             logger.LogInformation("Ingested video {VideoId} (task {TaskId})", claim.Task.VideoId, taskId);
         }
         catch (OperationCanceledException e)

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Search;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
 
@@ -13,13 +15,16 @@ public sealed class IngestionPipeline(
     IEnumerable<IIngestionStep> steps,
     IDbContextFactory<VaasDbContext> dbFactory,
     MediaStorage storage,
-    TaskLifecycle lifecycle)
+    ITextIndex textIndex,
+    TaskLifecycle lifecycle,
+    ILogger<IngestionPipeline> logger)
 {
     private readonly IIngestionStep[] _steps = steps.ToArray();
 
     public IReadOnlyList<string> StepNames => _steps.Select(s => s.Name).ToArray();
 
-    public async Task RunAsync(ProcessingTask task, CancellationToken cancellationToken)
+    /// <summary>Runs every step; returns the optional steps that failed (the required ones throw).</summary>
+    public async Task<IReadOnlyList<string>> RunAsync(ProcessingTask task, CancellationToken cancellationToken)
     {
         var video = task.Video ?? throw new InvalidOperationException("An ingestion task needs its video loaded.");
         // Cancelled by Quartz (interrupt, shutdown) or by the progress writer when the row asks to stop.
@@ -30,6 +35,7 @@ public sealed class IngestionPipeline(
         var run = new IngestionRun(task.Id, video.Id, storage.ToAbsolute(video.StoredPath), storage.DerivedRelativeDirectory(video.Id), storage);
         var total = _steps.Sum(s => s.Weight);
         var done = 0.0;
+        var failedOptional = new List<string>();
         for (var ordinal = 0; ordinal < _steps.Length; ordinal++)
         {
             var step = _steps[ordinal];
@@ -43,6 +49,13 @@ public sealed class IngestionPipeline(
                 var outcome = await step.RunAsync(run, stepProgress, stop.Token);
                 await FinishStepAsync(record, outcome.State, outcome.Detail);
             }
+            catch (Exception e) when (step.IsOptional && e is not OperationCanceledException)
+            {
+                // An optional extra (captions, embeddings) failing must not cost the user the rest of the work.
+                logger.LogWarning(e, "Optional step {Step} of task {TaskId} failed; going on", step.Name, task.Id);
+                await FinishStepAsync(record, StepState.Failed, e.Message);
+                failedOptional.Add(step.Name);
+            }
             catch (Exception e)
             {
                 await FinishStepAsync(record, StepState.Failed, e is OperationCanceledException ? "cancelled" : e.Message);
@@ -51,6 +64,8 @@ public sealed class IngestionPipeline(
 
             done += step.Weight;
         }
+
+        return failedOptional;
     }
 
     private async Task ClearOutputsAsync(ProcessingTask task, Guid videoId, CancellationToken cancellationToken)
@@ -58,6 +73,9 @@ public sealed class IngestionPipeline(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // A run handed back at shutdown keeps its attempt number; its step rows are replaced by this run's.
         await db.TaskSteps.Where(s => s.TaskId == task.Id && s.Attempt == task.Attempt).ExecuteDeleteAsync(cancellationToken);
+        await textIndex.RemoveVideoAsync(videoId, cancellationToken);
+        await db.TextEmbeddings.Where(e => e.VideoId == videoId).ExecuteDeleteAsync(cancellationToken);
+        await db.TextSegments.Where(s => s.VideoId == videoId).ExecuteDeleteAsync(cancellationToken);
         await db.Frames.Where(f => f.VideoId == videoId).ExecuteDeleteAsync(cancellationToken);
         await db.AudioChunks.Where(c => c.VideoId == videoId).ExecuteDeleteAsync(cancellationToken);
         await db.Videos.Where(v => v.Id == videoId).ExecuteUpdateAsync(s => s.SetProperty(v => v.ThumbnailPath, (string?)null), cancellationToken);

@@ -64,6 +64,9 @@ public sealed class OcrOptions
     /// <summary>tesseract language(s), e.g. <c>eng</c> or <c>eng+deu</c> (Debian packages tesseract-ocr-*).</summary>
     public string Language { get; set; } = "eng";
 
-    /// <summary>Frames whose perceptual hashes differ by at most this many of 64 bits count as the same picture.</summary>
-    public int DuplicateDistance { get; set; } = 6;
+    /// <summary>
+    /// A frame is a new picture (read and described again) when at least this many of its 1,024 fingerprint
+    /// pixels changed noticeably; fewer, and it repeats the previous picture. A line of text appearing changes dozens.
+    /// </summary>
+    public int MinChangedPixels { get; set; } = 8;
 }

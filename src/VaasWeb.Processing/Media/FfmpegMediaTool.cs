@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using FFMpegCore;
 using FFMpegCore.Exceptions;
+using FFMpegCore.Pipes;
+using VaasWeb.Processing.Search;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -158,6 +160,55 @@ public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILog
             .OutputToFile(outputPath, overwrite: true, o => o
                 .WithCustomArgument($"-vn -sn -dn -map 0:a:0 -ac 1 -ar {sampleRate} -c:a pcm_s16le -bitexact -f wav"));
         return RunAsync(processor, "extract the audio", progress, duration, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PictureFingerprint>> FingerprintsAsync(string sequencePattern, CancellationToken cancellationToken)
+    {
+        var pixels = await GrayThumbnailsAsync(
+            FFMpegArguments.FromFileInput(sequencePattern, verifyExists: false, o => o.ForceFormat("image2")), "fingerprint the frames", cancellationToken);
+        return pixels.Chunk(PictureFingerprint.PixelCount).Select(p => new PictureFingerprint(p)).ToArray();
+    }
+
+    public async Task<PictureFingerprint> FingerprintAsync(string imagePath, CancellationToken cancellationToken)
+    {
+        // Pictures come from people here: only still-image decoders, only the local file.
+        var input = FFMpegArguments.FromFileInput(imagePath, verifyExists: true, o => o.WithCustomArgument(
+            "-protocol_whitelist file -format_whitelist image2,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,gif"));
+        byte[] pixels;
+        try
+        {
+            pixels = await GrayThumbnailsAsync(input, "read the picture", cancellationToken, frames: 1);
+        }
+        catch (MediaException e) when (e.Code == MediaException.FfmpegFailed)
+        {
+            throw new MediaException(MediaException.NotAVideo, "This is not a picture VaasWeb can read (JPEG, PNG, WebP, BMP, TIFF or GIF).", e);
+        }
+
+        return pixels.Length == PictureFingerprint.PixelCount
+            ? new PictureFingerprint(pixels)
+            : throw new MediaException(MediaException.NotAVideo, "This is not a picture VaasWeb can read (JPEG, PNG, WebP, BMP, TIFF or GIF).");
+    }
+
+    /// <summary>Each picture of the input shrunk to 32×32 grey pixels, raw, one after the other.</summary>
+    private async Task<byte[]> GrayThumbnailsAsync(FFMpegArguments input, string what, CancellationToken cancellationToken, int? frames = null)
+    {
+        using var output = new MemoryStream();
+        var limit = frames is { } n ? $" -frames:v {n}" : "";
+        var processor = input.OutputToPipe(new StreamPipeSink(output), o => o
+            .WithCustomArgument($"-vf scale={PictureFingerprint.Side}:{PictureFingerprint.Side}:flags=area,format=gray{limit} -f rawvideo"));
+        await RunAsync(processor, what, null, null, cancellationToken);
+        return output.ToArray();
+    }
+
+    public Task CutAsync(string inputPath, string outputPath, double startSeconds, double durationSeconds, CancellationToken cancellationToken)
+    {
+        var start = startSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var duration = durationSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var processor = FFMpegArguments
+            .FromFileInput(inputPath, verifyExists: true, o => o.WithCustomArgument($"{SafeVideoInput} -ss {start}"))
+            .OutputToFile(outputPath, overwrite: true, o => o.WithCustomArgument(
+                $"-t {duration} -map 0:v:0 -map 0:a:0? -c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p -c:a aac -b:a 128k -movflags +faststart -f mp4"));
+        return RunAsync(processor, "cut the clip", null, null, cancellationToken);
     }
 
     public async Task<string> GetVersionAsync(CancellationToken cancellationToken)

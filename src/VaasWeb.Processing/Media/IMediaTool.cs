@@ -15,6 +15,15 @@ public interface IMediaTool
     /// <summary>Decodes the first audio stream to 16-bit PCM mono WAV at the given rate.</summary>
     Task ExtractAudioAsync(string inputPath, string outputPath, int sampleRate, TimeSpan duration, IProgress<double> progress, CancellationToken cancellationToken);
 
+    /// <summary>The fingerprint of every image matching an ffmpeg sequence pattern, in order.</summary>
+    Task<IReadOnlyList<Search.PictureFingerprint>> FingerprintsAsync(string sequencePattern, CancellationToken cancellationToken);
+
+    /// <summary>The fingerprint of one picture (JPEG, PNG, WebP…); throws <see cref="MediaException"/> for anything else.</summary>
+    Task<Search.PictureFingerprint> FingerprintAsync(string imagePath, CancellationToken cancellationToken);
+
+    /// <summary>Cuts [start, start + duration) of a video into a new MP4, exact to the frame (re-encoded).</summary>
+    Task CutAsync(string inputPath, string outputPath, double startSeconds, double durationSeconds, CancellationToken cancellationToken);
+
     /// <summary>The first line of <c>ffmpeg -version</c> and <c>ffprobe -version</c>; throws when either is missing.</summary>
     Task<string> GetVersionAsync(CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace VaasWeb.Processing.Storage;
@@ -11,6 +12,7 @@ public sealed class MediaStorage
     private const string IncomingFolder = ".incoming";
     private const string VideosFolder = "videos";
     private const string DerivedFolder = "derived";
+    private const string ClipsFolder = "clips";
 
     public MediaStorage(IOptions<StorageOptions> options)
     {
@@ -92,6 +94,31 @@ public sealed class MediaStorage
     {
         var rootWithSeparator = Root.EndsWith(Path.DirectorySeparatorChar) ? Root : Root + Path.DirectorySeparatorChar;
         return absolutePath.StartsWith(rootWithSeparator, StringComparison.Ordinal);
+    }
+
+    public string ClipRelativePath(Guid videoId, double startSeconds, double endSeconds) =>
+        string.Create(CultureInfo.InvariantCulture, $"{ClipsFolder}/{videoId:N}/{startSeconds:0.000}-{endSeconds:0.000}.mp4");
+
+    /// <summary>Deletes clips last served longer ago than <paramref name="olderThan"/>; returns how many.</summary>
+    public int DeleteOldClips(TimeSpan olderThan, DateTimeOffset now)
+    {
+        var folder = Path.Combine(Root, ClipsFolder);
+        if (!Directory.Exists(folder))
+        {
+            return 0;
+        }
+
+        var deleted = 0;
+        foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            if (now - file.LastWriteTimeUtc > olderThan)
+            {
+                file.Delete();
+                deleted++;
+            }
+        }
+
+        return deleted;
     }
 
     /// <summary>Removes a video's derived files; a missing folder is already clean.</summary>

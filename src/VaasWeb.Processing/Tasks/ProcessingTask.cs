@@ -87,9 +87,9 @@ public sealed class ProcessingTask
         CurrentStep = null;
     }
 
-    public void Complete(DateTimeOffset now)
+    public void Complete(DateTimeOffset now, string reason = "completed")
     {
-        Move(TaskState.Completed, "completed", now);
+        Move(TaskState.Completed, reason, now);
         Progress = 100;
         CurrentStep = null;
         FinishedAt = now;

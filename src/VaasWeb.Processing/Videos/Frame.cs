@@ -13,4 +13,16 @@ public sealed class Frame(Guid videoId, int index, double timestampSeconds, stri
 
     public int Width { get; private set; } = width;
     public int Height { get; private set; } = height;
+
+    /// <summary>64-bit difference hash of the picture: near-identical frames differ in few bits (search by picture).</summary>
+    public long? Hash { get; init; }
+
+    /// <summary>The picture at 16×16 grey (see <see cref="Search.PictureFingerprint.Compact"/>): ranks look-alike frames against a searched picture.</summary>
+    public byte[]? Fingerprint { get; init; }
+
+    /// <summary>
+    /// The index of the first frame of the run of look-alike frames this one belongs to: frames of one group
+    /// show the same picture, so text is read and described once per group.
+    /// </summary>
+    public int? Group { get; init; }
 }

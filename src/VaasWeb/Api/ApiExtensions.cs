@@ -16,6 +16,7 @@ internal static class ApiExtensions
         app.MapHealthApi();
         app.MapTusUploads();
         app.MapMedia();
+        app.MapSearchApi();
         return app;
     }
 }

@@ -27,6 +27,46 @@ public static class TestMedia
         return path;
     }
 
+    public const string SpokenPhrase = "please open the door";
+    public const double SpokenAtSeconds = 12;
+    public const string ShownText = "QUARTERLY SALES REPORT";
+    public const double ShownFromSeconds = 4;
+    public const double ShownUntilSeconds = 8;
+
+    private static readonly Lazy<Task<string>> Talking = new(MakeTalkingVideoAsync);
+
+    /// <summary>
+    /// 25 s: a calm background with a small moving test picture (every second looks different), the words
+    /// <see cref="ShownText"/> drawn from 4 to 8 s, and <see cref="SpokenPhrase"/> spoken by flite at 12 s
+    /// (flite's voice is recognised almost exactly by pocketsphinx).
+    /// </summary>
+    public static Task<string> TalkingVideoAsync() => Talking.Value;
+
+    private static async Task<string> MakeTalkingVideoAsync()
+    {
+        var path = Path.Combine(Cache, "talking.mp4");
+        var shown = $"drawtext=text='{ShownText}':fontcolor=white:fontsize=36:x=(w-text_w)/2:y=h-80:enable='between(t,{ShownFromSeconds},{ShownUntilSeconds})'";
+        var spoken = $"aresample=44100,adelay={SpokenAtSeconds * 1000}:all=1,apad";
+        await RunFfmpegAsync(["-v", "error", "-y",
+            "-f", "lavfi", "-i", "color=c=0x202840:size=640x360:rate=25",
+            "-f", "lavfi", "-i", "testsrc=size=160x90:rate=25",
+            "-f", "lavfi", "-i", $"flite=text='{SpokenPhrase}':voice=rms",
+            "-filter_complex", $"[0:v][1:v]overlay=x=20:y=20[bg];[bg]{shown}[v];[2:a]{spoken}[a]",
+            "-map", "[v]", "-map", "[a]", "-t", "25", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", path]);
+        return path;
+    }
+
+    /// <summary>One frame of a video at a time, as a still picture (what a screenshot would be).</summary>
+    public static async Task<string> StillAsync(string video, double seconds, string path, int width = 480)
+    {
+        await RunFfmpegAsync(["-v", "error", "-y", "-ss", seconds.ToString(CultureInfo.InvariantCulture), "-i", video, "-frames:v", "1", "-vf", $"scale={width}:-2", path]);
+        return path;
+    }
+
+    /// <summary>A media file's duration in seconds, as ffprobe reads it.</summary>
+    public static async Task<double> DurationAsync(string path) =>
+        double.Parse((await RunAsync("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path])).Trim(), CultureInfo.InvariantCulture);
+
     /// <summary>The first <paramref name="fraction"/> of a file's bytes: what a cut-off download or upload leaves.</summary>
     public static string Truncate(string source, string target, double fraction)
     {

@@ -17,6 +17,63 @@ namespace VaasWeb.Processing.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("VaasWeb.Processing.Search.TextEmbedding", b =>
+                {
+                    b.Property<long>("TextSegmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Vector")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid>("VideoId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TextSegmentId");
+
+                    b.HasIndex("VideoId");
+
+                    b.ToTable("TextEmbeddings");
+                });
+
+            modelBuilder.Entity("VaasWeb.Processing.Search.TextSegment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ChunkIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("EndSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("FrameId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("StartSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("VideoId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VideoId", "StartSeconds");
+
+                    b.ToTable("TextSegments");
+                });
+
             modelBuilder.Entity("VaasWeb.Processing.Tasks.ProcessingTask", b =>
                 {
                     b.Property<Guid>("Id")
@@ -217,6 +274,15 @@ namespace VaasWeb.Processing.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("Fingerprint")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int?>("Group")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("Hash")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
 
@@ -315,6 +381,24 @@ namespace VaasWeb.Processing.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("Videos");
+                });
+
+            modelBuilder.Entity("VaasWeb.Processing.Search.TextEmbedding", b =>
+                {
+                    b.HasOne("VaasWeb.Processing.Search.TextSegment", null)
+                        .WithOne()
+                        .HasForeignKey("VaasWeb.Processing.Search.TextEmbedding", "TextSegmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VaasWeb.Processing.Search.TextSegment", b =>
+                {
+                    b.HasOne("VaasWeb.Processing.Videos.Video", null)
+                        .WithMany()
+                        .HasForeignKey("VideoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("VaasWeb.Processing.Tasks.ProcessingTask", b =>

@@ -1,0 +1,26 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using VaasWeb.Processing.Search;
+using VaasWeb.Processing.Videos;
+
+namespace VaasWeb.Processing.Data.Configurations;
+
+internal sealed class TextSegmentConfiguration : IEntityTypeConfiguration<TextSegment>
+{
+    public void Configure(EntityTypeBuilder<TextSegment> builder)
+    {
+        builder.Property(s => s.Text).HasMaxLength(8000);
+        builder.HasOne<Video>().WithMany().HasForeignKey(s => s.VideoId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(s => new { s.VideoId, s.StartSeconds });
+    }
+}
+
+internal sealed class TextEmbeddingConfiguration : IEntityTypeConfiguration<TextEmbedding>
+{
+    public void Configure(EntityTypeBuilder<TextEmbedding> builder)
+    {
+        builder.HasKey(e => e.TextSegmentId);
+        builder.HasOne<TextSegment>().WithOne().HasForeignKey<TextEmbedding>(e => e.TextSegmentId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(e => e.VideoId);
+    }
+}

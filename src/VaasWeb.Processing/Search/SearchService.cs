@@ -1,0 +1,242 @@
+using System.Net;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VaasWeb.Processing.Clips;
+using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Intelligence;
+using VaasWeb.Processing.Media;
+using VaasWeb.Processing.Videos;
+
+namespace VaasWeb.Processing.Search;
+
+/// <summary>A place in a video that matches a search: where, what was found there, and the clip around it.</summary>
+public sealed record SearchHit(
+    Guid VideoId,
+    string VideoName,
+    HitSource Source,
+    double StartSeconds,
+    double EndSeconds,
+    string Text,
+    string HighlightedHtml,
+    double Score,
+    string? FramePath,
+    double ClipStartSeconds,
+    double ClipEndSeconds);
+
+/// <summary>What a hit was found in; <see cref="Picture"/> is a match by image.</summary>
+public enum HitSource
+{
+    Speech,
+    ScreenText,
+    Caption,
+    Picture,
+}
+
+/// <summary>Hits, best first, and anything the person should know about how they were ranked.</summary>
+public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, string? Notice = null);
+
+/// <summary>
+/// Search across ingested videos: by words (full-text BM25, fused with ranking by meaning when embeddings are
+/// configured) and by picture (perceptual hashes of the sampled frames).
+/// </summary>
+public sealed class SearchService(
+    ITextIndex index,
+    IDbContextFactory<VaasDbContext> dbFactory,
+    IEmbedder embedder,
+    IMediaTool media,
+    ClipPlanner clips,
+    IOptions<IntelligenceOptions> options,
+    ILogger<SearchService> logger)
+{
+    public const int MaxLimit = 100;
+
+    /// <summary>Reciprocal-rank fusion constant: how quickly lower ranks stop counting.</summary>
+    private const double FusionK = 60;
+
+    public async Task<SearchResult> SearchTextAsync(string query, Guid? videoId, int limit, CancellationToken cancellationToken)
+    {
+        limit = Math.Clamp(limit, 1, MaxLimit);
+        var matches = await index.SearchAsync(query, videoId, limit * 2, cancellationToken);
+        var marked = matches.ToDictionary(m => m.SegmentId, m => m.MarkedText);
+        var scores = new Dictionary<long, double>();
+        for (var rank = 0; rank < matches.Count; rank++)
+        {
+            scores[matches[rank].SegmentId] = 1 / (FusionK + rank + 1);
+        }
+
+        string? notice = null;
+        if (options.Value.Embeddings.IsConfigured && !string.IsNullOrWhiteSpace(query))
+        {
+            try
+            {
+                var byMeaning = await RankByMeaningAsync(query, videoId, limit * 2, cancellationToken);
+                for (var rank = 0; rank < byMeaning.Count; rank++)
+                {
+                    scores[byMeaning[rank]] = scores.GetValueOrDefault(byMeaning[rank]) + 1 / (FusionK + rank + 1);
+                }
+            }
+            catch (ProviderException e)
+            {
+                // Words still find things when the embeddings server is down.
+                logger.LogWarning(e, "Ranking by meaning failed; showing word matches only");
+                notice = $"Ranking by meaning is unavailable right now ({e.Message}); these are word matches only.";
+            }
+        }
+
+        var ranked = scores.OrderByDescending(s => s.Value).Take(limit).ToArray();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var ids = ranked.Select(r => r.Key).ToArray();
+        var segments = await db.TextSegments.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
+        var videos = await VideosAsync(db, segments.Values.Select(s => s.VideoId), cancellationToken);
+        var hits = new List<SearchHit>();
+        foreach (var (id, score) in ranked)
+        {
+            if (!segments.TryGetValue(id, out var segment) || !videos.TryGetValue(segment.VideoId, out var video))
+            {
+                continue; // re-ingested since the index was read
+            }
+
+            var source = (HitSource)segment.Source;
+            var (clipStart, clipEnd) = await clips.SpanAsync(db, video, source, segment.StartSeconds, segment.EndSeconds, cancellationToken);
+            hits.Add(new SearchHit(video.Id, video.OriginalFileName, source, segment.StartSeconds, segment.EndSeconds, segment.Text,
+                Highlight(marked.GetValueOrDefault(id) ?? segment.Text), Math.Round(score, 6),
+                await FramePathAsync(db, segment, cancellationToken), clipStart, clipEnd));
+        }
+
+        return new SearchResult(hits, notice);
+    }
+
+    /// <summary>
+    /// The sampled frames that look most like the picture, closest first (a screenshot from a video finds that
+    /// moment). The 64-bit hashes of all frames pick the candidates; their 16×16 fingerprints rank them, which
+    /// tells apart frames of one scene that differ only in a detail.
+    /// </summary>
+    public async Task<SearchResult> SearchImageAsync(string imagePath, Guid? videoId, int limit, CancellationToken cancellationToken)
+    {
+        limit = Math.Clamp(limit, 1, MaxLimit);
+        var picture = await media.FingerprintAsync(imagePath, cancellationToken);
+        var hash = picture.Hash();
+        var compact = picture.Compact();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var frames = db.Frames.AsNoTracking().Where(f => f.Hash != null);
+        if (videoId is { } id)
+        {
+            frames = frames.Where(f => f.VideoId == id);
+        }
+
+        var candidateIds = (await frames.Select(f => new { f.Id, Hash = f.Hash!.Value }).ToListAsync(cancellationToken))
+            .Select(f => (f.Id, Distance: PerceptualHash.Distance(hash, f.Hash)))
+            .Where(f => f.Distance <= MaxPictureDistance)
+            .OrderBy(f => f.Distance)
+            .Take(MaxCandidates)
+            .Select(f => f.Id)
+            .ToArray();
+        var candidates = await db.Frames.AsNoTracking().Where(f => candidateIds.Contains(f.Id))
+            .Select(f => new { f.VideoId, f.TimestampSeconds, f.Path, f.Fingerprint }).ToListAsync(cancellationToken);
+        var closest = candidates
+            .Select(f => (Frame: f, Difference: f.Fingerprint is null ? int.MaxValue : PictureFingerprint.Difference(compact, f.Fingerprint)))
+            .OrderBy(f => f.Difference).ThenBy(f => f.Frame.TimestampSeconds)
+            .Take(limit)
+            .ToArray();
+        var videos = await VideosAsync(db, closest.Select(c => c.Frame.VideoId), cancellationToken);
+        var hits = new List<SearchHit>();
+        foreach (var (frame, difference) in closest)
+        {
+            var video = videos[frame.VideoId];
+            var (clipStart, clipEnd) = await clips.SpanAsync(db, video, HitSource.Picture, frame.TimestampSeconds, frame.TimestampSeconds, cancellationToken);
+            // Mean grey-level difference per pixel, as a percentage of alikeness.
+            var alike = Math.Max(0, 100 - difference / (double)compact.Length / 2.55);
+            var label = $"{alike:0}% alike";
+            hits.Add(new SearchHit(video.Id, video.OriginalFileName, HitSource.Picture, frame.TimestampSeconds, frame.TimestampSeconds, label,
+                WebUtility.HtmlEncode(label), Math.Round(alike / 100, 4), frame.Path, clipStart, clipEnd));
+        }
+
+        return new SearchResult(hits, hits.Count == 0 ? "No sampled frame looks like this picture." : null);
+    }
+
+    /// <summary>How many frames, closest by hash, are ranked by their fingerprints.</summary>
+    private const int MaxCandidates = 2000;
+
+    /// <summary>Beyond this many differing bits of 64 two pictures are unrelated (random pictures differ in about 32).</summary>
+    public const int MaxPictureDistance = 20;
+
+    private async Task<List<long>> RankByMeaningAsync(string query, Guid? videoId, int limit, CancellationToken cancellationToken)
+    {
+        var target = (await embedder.EmbedAsync([query], cancellationToken))[0];
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var embeddings = db.TextEmbeddings.AsNoTracking();
+        if (videoId is { } id)
+        {
+            embeddings = embeddings.Where(e => e.VideoId == id);
+        }
+
+        var scored = new List<(long Id, double Similarity)>();
+        await foreach (var embedding in embeddings.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            scored.Add((embedding.TextSegmentId, Cosine(target, embedding.Unpack())));
+        }
+
+        return scored.OrderByDescending(s => s.Similarity).Take(limit).Select(s => s.Id).ToList();
+    }
+
+    internal static double Cosine(float[] a, float[] b)
+    {
+        if (a.Length != b.Length)
+        {
+            return 0;
+        }
+
+        double dot = 0, normA = 0, normB = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            dot += a[i] * b[i];
+            normA += a[i] * a[i];
+            normB += b[i] * b[i];
+        }
+
+        return normA == 0 || normB == 0 ? 0 : dot / Math.Sqrt(normA * normB);
+    }
+
+    /// <summary>The index's match marks as &lt;mark&gt;, everything else HTML-encoded: safe to render as is.</summary>
+    public static string Highlight(string marked)
+    {
+        var html = new StringBuilder();
+        var inside = false;
+        var start = 0;
+        for (var i = 0; i <= marked.Length; i++)
+        {
+            if (i < marked.Length && marked[i] is not (ITextIndex.MatchStart or ITextIndex.MatchEnd))
+            {
+                continue;
+            }
+
+            var text = WebUtility.HtmlEncode(marked[start..i]);
+            html.Append(inside && text.Length > 0 ? $"<mark>{text}</mark>" : text);
+            inside = i < marked.Length && marked[i] == ITextIndex.MatchStart;
+            start = i + 1;
+        }
+
+        return html.ToString();
+    }
+
+    private static async Task<Dictionary<Guid, Video>> VideosAsync(VaasDbContext db, IEnumerable<Guid> ids, CancellationToken cancellationToken)
+    {
+        var wanted = ids.Distinct().ToArray();
+        return await db.Videos.AsNoTracking().Where(v => wanted.Contains(v.Id)).ToDictionaryAsync(v => v.Id, cancellationToken);
+    }
+
+    /// <summary>The picture to show with a hit: its own frame, or the frame on screen when the words were said.</summary>
+    private static async Task<string?> FramePathAsync(VaasDbContext db, TextSegment segment, CancellationToken cancellationToken)
+    {
+        if (segment.FrameId is { } frameId)
+        {
+            return await db.Frames.Where(f => f.Id == frameId).Select(f => f.Path).FirstOrDefaultAsync(cancellationToken);
+        }
+
+        return await db.Frames.Where(f => f.VideoId == segment.VideoId && f.TimestampSeconds <= segment.StartSeconds + 0.001)
+                   .OrderByDescending(f => f.TimestampSeconds).Select(f => f.Path).FirstOrDefaultAsync(cancellationToken)
+               ?? await db.Frames.Where(f => f.VideoId == segment.VideoId).OrderBy(f => f.TimestampSeconds).Select(f => f.Path).FirstOrDefaultAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,158 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using VaasWeb.Processing.Clips;
+using VaasWeb.Processing.Intelligence;
+using VaasWeb.Processing.Media;
+using VaasWeb.Processing.Search;
+using VaasWeb.Processing.Storage;
+using VaasWeb.Processing.Tasks;
+
+namespace VaasWeb.Api;
+
+public sealed record SearchHitResponse(
+    Guid VideoId,
+    string VideoName,
+    HitSource Source,
+    double Start,
+    double End,
+    string Text,
+    string Highlighted,
+    double Score,
+    string? ThumbnailUrl,
+    string PlayUrl,
+    double ClipStart,
+    double ClipEnd)
+{
+    public static SearchHitResponse Of(SearchHit hit) => new(
+        hit.VideoId, hit.VideoName, hit.Source, hit.StartSeconds, hit.EndSeconds, hit.Text, hit.HighlightedHtml, hit.Score,
+        hit.FramePath is null ? null : MediaEndpoints.UrlOf(hit.FramePath),
+        $"/videos/{hit.VideoId}?t={hit.StartSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}",
+        hit.ClipStartSeconds, hit.ClipEndSeconds);
+}
+
+public sealed record SearchResponse(string? Query, IReadOnlyList<SearchHitResponse> Hits, string? Notice);
+
+public sealed record ClipRequest(Guid VideoId, HitSource Source, double Start, double? End);
+
+public sealed record ClipResponse(Guid VideoId, double Start, double End, string Url, bool Cached);
+
+public sealed record AskRequest(string? Question);
+
+public sealed record AskResponse(string Answer, IReadOnlyList<Citation> Citations, int ExcerptsUsed);
+
+/// <summary>Search by words and by picture, clips around hits, questions about a video.</summary>
+internal static class SearchEndpoints
+{
+    private const long MaxPictureBytes = 20 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
+    {
+        var search = app.MapGroup("/api").WithTags("Search");
+        search.MapGet("/search", SearchTextAsync)
+            .WithSummary("Ranked places in the videos (or one, with video=) where the words are said, shown, or described.");
+        search.MapPost("/search/image", SearchImageAsync)
+            .WithSummary("The sampled frames that look most like an uploaded picture (multipart field 'file').")
+            .DisableAntiforgery();
+        search.MapPost("/clips", CutClipAsync)
+            .WithSummary("Cut a clip around a hit: a speech hit's audio chunk, or 5 s either side of anything else; cached.");
+        search.MapPost("/videos/{videoId:guid}/ask", AskAsync)
+            .WithSummary("Answer a question about a video from its speech, on-screen text and captions, citing times (needs a chat model).");
+        return app;
+    }
+
+    private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchTextAsync(
+        string? q, Guid? video, int? limit, SearchService searchService, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(q))
+        {
+            return TypedResults.Problem("Say what to look for: /api/search?q=words.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (q.Length > 500)
+        {
+            return TypedResults.Problem("The query is longer than 500 characters.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var result = await searchService.SearchTextAsync(q, video, limit ?? 20, cancellationToken);
+        return TypedResults.Ok(new SearchResponse(q, result.Hits.Select(SearchHitResponse.Of).ToArray(), result.Notice));
+    }
+
+    private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchImageAsync(
+        IFormFile? file, Guid? video, int? limit, SearchService searchService, CancellationToken cancellationToken)
+    {
+        if (file is null || file.Length == 0)
+        {
+            return TypedResults.Problem("Send the picture as multipart/form-data in a field named 'file'.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (file.Length > MaxPictureBytes)
+        {
+            return TypedResults.Problem($"A picture may be at most {Processing.Uploads.Bytes.Format(MaxPictureBytes)}.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var path = Path.Combine(Path.GetTempPath(), $"vaas-picture-{Guid.NewGuid():N}");
+        try
+        {
+            await using (var stream = File.Create(path))
+            {
+                await file.CopyToAsync(stream, cancellationToken);
+            }
+
+            var result = await searchService.SearchImageAsync(path, video, limit ?? 10, cancellationToken);
+            return TypedResults.Ok(new SearchResponse(null, result.Hits.Select(SearchHitResponse.Of).ToArray(), result.Notice));
+        }
+        catch (MediaException e)
+        {
+            return SeedEndpoints.MediaProblem(e);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static async Task<Results<Ok<ClipResponse>, ProblemHttpResult>> CutClipAsync(
+        ClipRequest request, ClipService clips, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var clip = await clips.CutAsync(request.VideoId, request.Source, request.Start, request.End, cancellationToken);
+            return TypedResults.Ok(new ClipResponse(clip.VideoId, clip.StartSeconds, clip.EndSeconds, MediaEndpoints.UrlOf(clip.Path), clip.Cached));
+        }
+        catch (MediaException e)
+        {
+            return SeedEndpoints.MediaProblem(e);
+        }
+        catch (TaskFailureException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: e.Code == "not_found" ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static async Task<Results<Ok<AskResponse>, ProblemHttpResult>> AskAsync(
+        Guid videoId, AskRequest request, VideoQuestions questions, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Question))
+        {
+            return TypedResults.Problem("Ask a question: {\"question\": \"...\"}.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        try
+        {
+            var answer = await questions.AskAsync(videoId, request.Question, cancellationToken);
+            return TypedResults.Ok(new AskResponse(answer.Text, answer.Citations, answer.SegmentsUsed));
+        }
+        catch (ProviderException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status502BadGateway, title: "The chat model failed");
+        }
+        catch (TaskFailureException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: e.Code switch
+            {
+                "not_configured" => StatusCodes.Status503ServiceUnavailable,
+                "not_found" => StatusCodes.Status404NotFound,
+                _ => StatusCodes.Status409Conflict,
+            });
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using Microsoft.EntityFrameworkCore;
+using VaasWeb.Processing.Clips;
+using VaasWeb.Processing.Search;
+using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Videos;
+using VaasWeb.Tests.Unit.Support;
+
+namespace VaasWeb.Tests.Unit.Search;
+
+/// <summary>
+/// One real ingestion with the offline providers (pocketsphinx, tesseract, ffmpeg) of a video with speech, drawn
+/// text and a moving picture, then searches by words and by picture, and clips around the hits.
+/// </summary>
+public sealed class SearchIngestionTests : IAsyncLifetime
+{
+    private readonly TempDirectory _temp = new();
+    private ProcessingHost _host = null!;
+    private ImportedVideo _video = null!;
+    private string _source = "";
+
+    public async Task InitializeAsync()
+    {
+        _host = await ProcessingHost.StartAsync(_temp.Combine("data"));
+        _source = await TestMedia.TalkingVideoAsync();
+        var incoming = _host.Storage.NewIncomingPath();
+        File.Copy(_source, incoming);
+        _video = await _host.Get<VideoImporter>().ImportUploadAsync(incoming, "meeting.mp4", new FileInfo(incoming).Length, "x", autoStart: true, CancellationToken.None);
+        var done = await _host.Events.WaitForFinishAsync(_video.Task!.Id, TimeSpan.FromMinutes(2));
+        Assert.Equal(TaskState.Completed, done.State);
+    }
+
+    [Fact]
+    public async Task SearchSpokenPhrase_FindsTheChunkAndTheMomentItIsSaid()
+    {
+        var result = await _host.Get<SearchService>().SearchTextAsync("open the door", null, 10, CancellationToken.None);
+
+        var hit = result.Hits[0];
+        Assert.Equal(HitSource.Speech, hit.Source);
+        Assert.Equal("meeting.mp4", hit.VideoName);
+        Assert.InRange(hit.StartSeconds, TestMedia.SpokenAtSeconds - 0.2, TestMedia.SpokenAtSeconds + 0.6);
+        Assert.Equal((9.0, 19.0), (hit.ClipStartSeconds, hit.ClipEndSeconds));
+        Assert.Contains("<mark>door</mark>", hit.HighlightedHtml);
+        Assert.NotNull(hit.FramePath);
+    }
+
+    [Fact]
+    public async Task SearchDrawnText_FindsTheFramesShowingIt()
+    {
+        var result = await _host.Get<SearchService>().SearchTextAsync("quarterly sales", null, 10, CancellationToken.None);
+
+        var hit = Assert.Single(result.Hits);
+        Assert.Equal(HitSource.ScreenText, hit.Source);
+        Assert.Equal(TestMedia.ShownFromSeconds, hit.StartSeconds);
+        Assert.Equal(TestMedia.ShownUntilSeconds + 1, hit.EndSeconds);
+        Assert.Equal("QUARTERLY SALES REPORT", hit.Text);
+        // ±5 s around the hit, clamped at the start of the video.
+        Assert.Equal((0.0, 9.0), (hit.ClipStartSeconds, hit.ClipEndSeconds));
+    }
+
+    [Fact]
+    public async Task SearchWithinAnotherVideo_FindsNothing()
+    {
+        var result = await _host.Get<SearchService>().SearchTextAsync("door", Guid.NewGuid(), 10, CancellationToken.None);
+
+        Assert.Empty(result.Hits);
+    }
+
+    [Theory]
+    [InlineData(15.0)]
+    [InlineData(21.0)]
+    public async Task SearchByAFrameCutFromTheVideo_RanksThatMomentFirst(double seconds)
+    {
+        var still = await TestMedia.StillAsync(_source, seconds, _temp.Combine($"still-{seconds}.png"));
+
+        var result = await _host.Get<SearchService>().SearchImageAsync(still, null, 5, CancellationToken.None);
+
+        Assert.Equal(seconds, result.Hits[0].StartSeconds);
+        Assert.Equal(HitSource.Picture, result.Hits[0].Source);
+    }
+
+    [Fact]
+    public async Task SearchByAnUnrelatedPicture_FindsNothingAndSaysSo()
+    {
+        var unrelated = _temp.Combine("red.png");
+        await TestMedia.RunFfmpegAsync(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240", "-frames:v", "1", "-vf", "hue=h=90", unrelated]);
+
+        var result = await _host.Get<SearchService>().SearchImageAsync(unrelated, _video.Video.Id, 5, CancellationToken.None);
+
+        Assert.Empty(result.Hits);
+        Assert.NotNull(result.Notice);
+    }
+
+    [Fact]
+    public async Task Clip_AroundTheDrawnTextHit_StartsAtZeroNotBeforeTheVideo()
+    {
+        var clip = await _host.Get<ClipService>().CutAsync(_video.Video.Id, HitSource.ScreenText, TestMedia.ShownFromSeconds, null, CancellationToken.None);
+
+        Assert.Equal((0.0, 9.0, false), (clip.StartSeconds, clip.EndSeconds, clip.Cached));
+        Assert.Equal(9, await TestMedia.DurationAsync(_host.Storage.ToAbsolute(clip.Path)), precision: 0);
+    }
+
+    [Fact]
+    public async Task Clip_NearTheEnd_StopsAtTheEndOfTheVideoAndIsCachedTheSecondTime()
+    {
+        var clips = _host.Get<ClipService>();
+
+        var first = await clips.CutAsync(_video.Video.Id, HitSource.Picture, 23, null, CancellationToken.None);
+        var second = await clips.CutAsync(_video.Video.Id, HitSource.Picture, 23, null, CancellationToken.None);
+
+        Assert.Equal((18.0, 25.0), (first.StartSeconds, first.EndSeconds));
+        Assert.Equal((false, true), (first.Cached, second.Cached));
+        Assert.Equal(first.Path, second.Path);
+        Assert.Equal(7, await TestMedia.DurationAsync(_host.Storage.ToAbsolute(first.Path)), precision: 0);
+    }
+
+    [Fact]
+    public async Task Rerun_ReplacesTheTextAndTheIndexInsteadOfAddingToThem()
+    {
+        await _host.Get<TaskCommands>().RerunAsync(_video.Task!.Id, null, CancellationToken.None);
+        await _host.Events.WaitForAsync(_video.Task.Id, s => s is { Attempt: 2, State: TaskState.Completed }, TimeSpan.FromMinutes(2));
+
+        var result = await _host.Get<SearchService>().SearchTextAsync("quarterly", null, 10, CancellationToken.None);
+
+        Assert.Single(result.Hits);
+        await using var db = await _host.DbAsync();
+        Assert.Equal(2, await db.TextSegments.CountAsync(s => s.VideoId == _video.Video.Id));
+    }
+
+    [Fact]
+    public async Task Ingestion_RecordsWhatEachNewStepDidOrWhyItWasSkipped()
+    {
+        await using var db = await _host.DbAsync();
+        var steps = await db.TaskSteps.Where(s => s.TaskId == _video.Task!.Id).OrderBy(s => s.Ordinal).ToListAsync();
+
+        Assert.Equal(["probe", "frames", "frame_text", "captions", "audio", "transcript", "index", "embeddings"], steps.Select(s => s.Name));
+        Assert.Equal(StepState.Skipped, steps.Single(s => s.Name == "captions").State);
+        Assert.Contains("Intelligence:Chat:Endpoint", steps.Single(s => s.Name == "captions").Detail);
+        Assert.Equal(StepState.Skipped, steps.Single(s => s.Name == "embeddings").State);
+        Assert.Contains("1 speech, 1 on-screen text", steps.Single(s => s.Name == "index").Detail);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _temp.Dispose();
+    }
+}
