@@ -157,7 +157,7 @@ internal static class IngestBenchmark
         return clock.Elapsed.TotalSeconds;
     }
 
-    private sealed class FinishedTasks : ITaskEventSink
+    internal sealed class FinishedTasks : ITaskEventSink
     {
         private readonly Dictionary<Guid, TaskCompletionSource<TaskSnapshot>> _waiting = [];
 

@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>
     ["raw-server"] = RawUploadServer.RunAsync,
     ["events"] = EventsBenchmark.RunAsync,
     ["board"] = BoardBenchmark.RunAsync,
+    ["search"] = SearchBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

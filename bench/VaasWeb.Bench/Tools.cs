@@ -28,6 +28,9 @@ internal static class Tools
         return clock.Elapsed;
     }
 
+    public static double Percentile(double[] sorted, double percent) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(percent / 100 * sorted.Length) - 1)];
+
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();

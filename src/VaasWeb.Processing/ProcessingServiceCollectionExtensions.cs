@@ -118,7 +118,8 @@ public static class ProcessingServiceCollectionExtensions
 
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
-            .AddCheck<FfmpegHealthCheck>("ffmpeg");
+            .AddCheck<FfmpegHealthCheck>("ffmpeg")
+            .AddCheck<ReadersHealthCheck>("readers");
         return services;
     }
 }

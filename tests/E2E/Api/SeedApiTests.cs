@@ -227,13 +227,14 @@ public sealed class SeedApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Healthz_ReportsDatabaseAndFfmpeg()
+    public async Task Healthz_ReportsDatabaseFfmpegAndTheOfflineReaders()
     {
         var body = await SeedApiClient.ReadJsonAsync(await _api.Http.GetAsync("/healthz"));
 
         Assert.Equal("Healthy", body["status"]!.GetValue<string>());
         Assert.Equal("Healthy", body["checks"]!["database"]!["status"]!.GetValue<string>());
         Assert.StartsWith("ffmpeg version", body["checks"]!["ffmpeg"]!["description"]!.GetValue<string>());
+        Assert.Equal("on-screen text by tesseract, speech by pocketsphinx", body["checks"]!["readers"]!["description"]!.GetValue<string>());
     }
 
     [Fact]

@@ -173,6 +173,22 @@ public class TranscriptPlacementTests
         Assert.Equal([("hello", 2.0), ("again", 9.1), ("world", 13.0)], placed.Select(s => (s.Text, s.StartSeconds)));
         Assert.Equal([0, 0, 1], placed.Select(s => s.ChunkIndex!.Value));
     }
+
+    [Fact]
+    public void PlaceOnTimeline_ContinuousSpeechStartingInTheOverlap_IsKeptBecauseMostOfItIsNew()
+    {
+        var video = Guid.NewGuid();
+        AudioChunk[] chunks = [new(video, 0, 0, 10, "a"), new(video, 1, 9, 19, "b")];
+        IReadOnlyList<SpeechSegment>[] heard =
+        [
+            [new(0.1, 9.9, "the first ten seconds of talk")],
+            [new(0.1, 9.9, "talk and the next ten seconds")],
+        ];
+
+        var placed = TranscriptStep.PlaceOnTimeline(video, chunks, heard);
+
+        Assert.Equal([0.1, 9.1], placed.Select(s => s.StartSeconds));
+    }
 }
 
 public class CitationTests

@@ -43,9 +43,12 @@ internal sealed class TranscriptStep(ITranscriber transcriber, IDbContextFactory
         return StepOutcome.Done($"{segments.Count} utterances from {chunks.Count} chunks ({transcriber.Name})");
     }
 
+    /// <summary>Word timings are not exact to the sample; an utterance ending this close after the overlap still lies in it.</summary>
+    private const double OverlapTolerance = 0.3;
+
     /// <summary>
-    /// Chunk-relative segments to video time. In the overlap with the previous chunk, an utterance that the
-    /// previous chunk already heard at about the same time is dropped.
+    /// Chunk-relative segments to video time. An utterance lying within the overlap with the previous chunk, which
+    /// that chunk already heard at about the same time, is dropped.
     /// </summary>
     internal static List<TextSegment> PlaceOnTimeline(Guid videoId, IReadOnlyList<AudioChunk> chunks, IReadOnlyList<IReadOnlyList<SpeechSegment>> heard)
     {
@@ -57,7 +60,8 @@ internal sealed class TranscriptStep(ITranscriber transcriber, IDbContextFactory
             {
                 var start = Math.Round(chunks[i].StartSeconds + segment.StartSeconds, 3);
                 var end = Math.Round(Math.Min(chunks[i].StartSeconds + segment.EndSeconds, chunks[i].EndSeconds), 3);
-                var repeated = start < previousEnd && placed.Any(p =>
+                // Heard twice only if it lies within the overlap; speech running on past it is new, even if it began there.
+                var repeated = end <= previousEnd + OverlapTolerance && placed.Any(p =>
                     p.ChunkIndex == chunks[i - 1].Index && p.StartSeconds < end && start < p.EndSeconds);
                 if (!repeated)
                 {
