@@ -27,11 +27,7 @@ internal static class BoardBenchmark
             var running = await SeedAsync(app, count);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new()
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            });
+            await using var browser = await Tools.LaunchChromiumAsync(playwright);
             var page = await browser.NewPageAsync(new() { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
 
             var clock = Stopwatch.StartNew();

@@ -83,15 +83,8 @@ internal static class IngestBenchmark
 
         public static async Task<VaasWebInstance> StartAsync(string dataDirectory)
         {
-            var builder = Host.CreateApplicationBuilder();
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = dataDirectory });
-            var finished = new FinishedTasks();
-            builder.Services.AddSingleton<ITaskEventSink>(finished);
-            builder.Services.AddVaasProcessing(builder.Configuration);
-            var host = builder.Build();
-            await host.StartAsync();
-            return new VaasWebInstance(host, finished);
+            var host = await Tools.StartProcessingAsync(dataDirectory);
+            return new VaasWebInstance(host, host.Services.GetRequiredService<FinishedTasks>());
         }
 
         /// <summary>From handing a stored upload to VaasWeb until its ingestion task is completed.</summary>

@@ -28,7 +28,7 @@ internal static class SearchBenchmark
         var work = Directory.CreateTempSubdirectory("vaasweb-search-bench-").FullName;
         try
         {
-            using var host = await StartAsync(work);
+            using var host = await Tools.StartProcessingAsync(work);
             await SearchLatencyAsync(host);
             await StepCostAsync(host, work);
             await host.StopAsync();
@@ -145,19 +145,6 @@ internal static class SearchBenchmark
             "-f", "lavfi", "-i", $"flite=text='{speech}':voice=rms",
             "-filter_complex", $"[0:v]{slides}[v];[1:a]aresample=44100,apad[a]",
             "-map", "[v]", "-map", "[a]", "-t", "60", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", path);
-    }
-
-    private static async Task<IHost> StartAsync(string work)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = work });
-        builder.Services.AddSingleton<IngestBenchmark.FinishedTasks>();
-        builder.Services.AddSingleton<ITaskEventSink>(provider => provider.GetRequiredService<IngestBenchmark.FinishedTasks>());
-        builder.Services.AddVaasProcessing(builder.Configuration);
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 
     /// <summary>Words from pocketsphinx's dictionary (the vocabulary speech search can ever hold), shuffled once.</summary>

@@ -1,4 +1,11 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+using VaasWeb.Processing;
+using VaasWeb.Processing.Tasks;
 
 namespace VaasWeb.Bench;
 
@@ -36,4 +43,25 @@ internal static class Tools
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
+
+    /// <summary>VaasWeb's processing side as the app wires it, on its own data folder, reporting finished tasks.</summary>
+    public static async Task<IHost> StartProcessingAsync(string dataDirectory)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = dataDirectory });
+        builder.Services.AddSingleton<IngestBenchmark.FinishedTasks>();
+        builder.Services.AddSingleton<ITaskEventSink>(provider => provider.GetRequiredService<IngestBenchmark.FinishedTasks>());
+        builder.Services.AddVaasProcessing(builder.Configuration);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    /// <summary>Debian's Chromium, headless, with the flags this machine needs (no sandbox, no background networking).</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = "/usr/bin/chromium",
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
 }

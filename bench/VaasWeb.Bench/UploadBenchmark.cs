@@ -85,11 +85,7 @@ internal static class UploadBenchmark
         await using var server = await ServerProcess.StartAsync(probe, "/healthz", "InputFileProbe.dll", "--urls", "http://127.0.0.1:{port}",
             "--Logging:LogLevel:Default", "Warning");
         using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await Tools.LaunchChromiumAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(server.Address.ToString());
         await page.WaitForSelectorAsync("input[type=file][data-ready=true]");
