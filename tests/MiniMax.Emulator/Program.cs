@@ -1,0 +1,4 @@
+using MiniMax.Emulator;
+
+var app = EmulatorApp.Build(args);
+await app.RunAsync();
