@@ -9,7 +9,11 @@ public static class EmulatorApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = EmulatorServices.MaxRequestBytes);
+        builder.Logging.AddEmulatorLogging();
+        builder.Services.AddEmulator();
         var app = builder.Build();
+        app.UseEmulator();
         return app;
     }
 
