@@ -87,7 +87,7 @@ internal static class EventsBenchmark
                     var due = Math.Min(total, (int)(clock.Elapsed.TotalSeconds * perSecond));
                     for (; sent < due; sent++)
                     {
-                        var snapshot = new TaskSnapshot(taskIds[sent % taskIds.Length], TaskKind.Ingestion, TaskState.InProgress, "frames",
+                        var snapshot = new TaskSnapshot(taskIds[sent % taskIds.Length], TaskKind.Ingestion, TaskState.InProgress, "frames", null,
                             sent % 100, 1, null, "bench.mp4", null, null, null, now, now, null, now, false, sent);
                         raisedAt[sent] = Stopwatch.GetTimestamp();
                         await sink.PublishAsync(snapshot);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Quartz;
 using VaasWeb.Processing.Clips;
 using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Generation;
 using VaasWeb.Processing.Health;
 using VaasWeb.Processing.Intelligence;
 using VaasWeb.Processing.Ingestion;
@@ -41,6 +42,20 @@ public static class ProcessingServiceCollectionExtensions
             .Validate(o => o.BrowserChunkBytes >= 0, "Upload:BrowserChunkBytes must be 0 (one request per file) or a positive number of bytes.")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
+        services.AddOptions<MiniMaxOptions>().BindConfiguration(MiniMaxOptions.Section)
+            .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp),
+                "MiniMax:BaseUrl must be an absolute http(s) URL.")
+            .Validate(o => o.PollIntervalSeconds is >= 5 and <= 30, "MiniMax:PollIntervalSeconds must be between 5 and 30 (MiniMax's guidance).")
+            .Validate(o => o.SubmitPerMinute is >= 1 and <= 10_000, "MiniMax:SubmitPerMinute must be between 1 and 10000.")
+            .Validate(o => o.TimeoutMinutes is > 0 and <= 24 * 60, "MiniMax:TimeoutMinutes must be above 0 and at most 1440.")
+            .Validate(o => o.RequestTimeoutSeconds is > 0 and <= 600, "MiniMax:RequestTimeoutSeconds must be above 0 and at most 600.")
+            .Validate(o => o.MaxRetries is >= 0 and <= 10, "MiniMax:MaxRetries must be between 0 and 10.")
+            .Validate(o => o.RetryDelaySeconds is > 0 and <= 600, "MiniMax:RetryDelaySeconds must be above 0 and at most 600.")
+            .Validate(o => o.BreakerFailureRatio is > 0 and <= 1, "MiniMax:BreakerFailureRatio must be above 0 and at most 1.")
+            .Validate(o => o.BreakerMinimumThroughput >= 2, "MiniMax:BreakerMinimumThroughput must be 2 or more.")
+            .Validate(o => o.BreakerSamplingSeconds >= 0.5 && o.BreakerBreakSeconds >= 0.5, "MiniMax:BreakerSamplingSeconds and BreakerBreakSeconds must be 0.5 or more.")
+            .Validate(o => o.MaxConcurrentPolls is >= 1 and <= 1024, "MiniMax:MaxConcurrentPolls must be between 1 and 1024.")
+            .ValidateOnStart();
 
         services.AddDbContextFactory<VaasDbContext>((provider, builder) =>
         {
@@ -63,6 +78,14 @@ public static class ProcessingServiceCollectionExtensions
         services.AddSingleton<TaskCommands>();
         services.AddSingleton<VideoImporter>();
         services.AddSingleton<ResumableUploadStore>();
+
+        services.AddMemoryCache();
+        services.AddMiniMaxClient();
+        services.AddSingleton<GenerationPoller>();
+        services.AddTransient<GenerationService>();
+        services.AddTransient<GenerationSubmitJob>();
+        services.AddTransient<GenerationPollJob>();
+        services.AddTransient<GenerationRetrieveJob>();
 
         services.AddIntelligence();
         services.AddOptions<ClipOptions>().BindConfiguration(ClipOptions.Section)
@@ -91,6 +114,7 @@ public static class ProcessingServiceCollectionExtensions
         // Hosted services start in registration order: schema first, then recovery, then the scheduler.
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService<TaskRecovery>();
+        services.AddHostedService<GenerationRecovery>();
         services.AddQuartz(quartz =>
         {
             quartz.UseInMemoryStore();
@@ -112,6 +136,16 @@ public static class ProcessingServiceCollectionExtensions
                     .StartAt(DateTimeOffset.UtcNow.AddMinutes(5))
                     .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(30)).RepeatForever()),
                 job => job.WithIdentity(ExpiredClipsJob.Key));
+            // Both tick every second and do nothing when there is nothing due: the submit job sends what the rate
+            // gate allows, the poll job asks MiniMax about each generation whose interval has passed.
+            quartz.ScheduleJob<GenerationSubmitJob>(
+                trigger => trigger.WithIdentity("generation-submit", "generation")
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(1)).RepeatForever()),
+                job => job.WithIdentity(GenerationSubmitJob.Key));
+            quartz.ScheduleJob<GenerationPollJob>(
+                trigger => trigger.WithIdentity("generation-poll", "generation")
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(1)).RepeatForever()),
+                job => job.WithIdentity(GenerationPollJob.Key));
         });
         // Running jobs see the host stopping, kill their ffmpeg and hand their task back; Quartz waits for that.
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);

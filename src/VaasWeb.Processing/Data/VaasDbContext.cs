@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using VaasWeb.Processing.Generation;
 using VaasWeb.Processing.Search;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Videos;
@@ -15,6 +16,7 @@ public sealed class VaasDbContext(DbContextOptions<VaasDbContext> options) : DbC
     public DbSet<AudioChunk> AudioChunks => Set<AudioChunk>();
     public DbSet<TextSegment> TextSegments => Set<TextSegment>();
     public DbSet<TextEmbedding> TextEmbeddings => Set<TextEmbedding>();
+    public DbSet<VideoGeneration> Generations => Set<VideoGeneration>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VaasDbContext).Assembly);

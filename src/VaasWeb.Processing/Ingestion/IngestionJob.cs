@@ -83,33 +83,5 @@ public sealed class IngestionJob(
         }
     }
 
-    /// <summary>
-    /// The final write uses no cancellation token (it must land even while the host shuts down) and is retried,
-    /// because a task left "in progress" by a failed write would look busy until the next restart.
-    /// </summary>
-    private async Task EndAsync(Guid taskId, Action<ProcessingTask, DateTimeOffset> end)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await lifecycle.ChangeAsync(taskId, (task, now) =>
-                {
-                    if (task.State != TaskState.InProgress)
-                    {
-                        return false;
-                    }
-
-                    end(task, now);
-                    return true;
-                }, CancellationToken.None);
-                return;
-            }
-            catch (Exception e) when (attempt < 5)
-            {
-                logger.LogWarning(e, "Recording the end of task {TaskId} failed (try {Attempt}); retrying", taskId, attempt);
-                await Task.Delay(TimeSpan.FromSeconds(attempt), CancellationToken.None);
-            }
-        }
-    }
+    private Task EndAsync(Guid taskId, Action<ProcessingTask, DateTimeOffset> end) => lifecycle.EndAsync(taskId, end);
 }

@@ -29,6 +29,11 @@ public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILog
 
     private const string SafeVideoInput = "-protocol_whitelist file -format_whitelist " + VideoDemuxers;
 
+    /// <summary>Pictures come from people: only still-image decoders, only the local file.</summary>
+    private const string SafeStillInput = "-protocol_whitelist file -format_whitelist image2,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,gif";
+
+    private const string NotAPicture = "This is not a picture VaasWeb can read (JPEG, PNG, WebP, BMP, TIFF or GIF).";
+
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentProcesses);
     private readonly FFOptions _ffOptions = new() { BinaryFolder = options.Value.FfmpegFolder ?? "" };
 
@@ -171,9 +176,7 @@ public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILog
 
     public async Task<PictureFingerprint> FingerprintAsync(string imagePath, CancellationToken cancellationToken)
     {
-        // Pictures come from people here: only still-image decoders, only the local file.
-        var input = FFMpegArguments.FromFileInput(imagePath, verifyExists: true, o => o.WithCustomArgument(
-            "-protocol_whitelist file -format_whitelist image2,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,gif"));
+        var input = FFMpegArguments.FromFileInput(imagePath, verifyExists: true, o => o.WithCustomArgument(SafeStillInput));
         byte[] pixels;
         try
         {
@@ -181,12 +184,63 @@ public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILog
         }
         catch (MediaException e) when (e.Code == MediaException.FfmpegFailed)
         {
-            throw new MediaException(MediaException.NotAVideo, "This is not a picture VaasWeb can read (JPEG, PNG, WebP, BMP, TIFF or GIF).", e);
+            throw new MediaException(MediaException.NotAVideo, NotAPicture, e);
         }
 
         return pixels.Length == PictureFingerprint.PixelCount
             ? new PictureFingerprint(pixels)
-            : throw new MediaException(MediaException.NotAVideo, "This is not a picture VaasWeb can read (JPEG, PNG, WebP, BMP, TIFF or GIF).");
+            : throw new MediaException(MediaException.NotAVideo, NotAPicture);
+    }
+
+    public async Task<(int Width, int Height)> PrepareStillAsync(string inputPath, string outputPath, int minShortSide, int maxLongSide, CancellationToken cancellationToken)
+    {
+        IMediaAnalysis analysis;
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            analysis = await FFProbe.AnalyseAsync(inputPath, _ffOptions, SafeStillInput, cancellationToken);
+        }
+        catch (Exception e) when (e is FFMpegException or FormatException or System.Text.Json.JsonException or FormatNullException)
+        {
+            throw new MediaException(MediaException.NotAVideo, NotAPicture, e);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+
+        if (analysis.PrimaryVideoStream is not { Width: > 0, Height: > 0 } picture)
+        {
+            throw new MediaException(MediaException.NotAVideo, NotAPicture);
+        }
+
+        var (width, height) = StillSize((int)picture.Width, (int)picture.Height, minShortSide, maxLongSide);
+        var processor = FFMpegArguments
+            .FromFileInput(inputPath, verifyExists: true, o => o.WithCustomArgument(SafeStillInput))
+            .OutputToFile(outputPath, overwrite: true, o => o.WithCustomArgument($"-vf scale={width}:{height}:flags=lanczos,format=yuvj420p -frames:v 1 -q:v 3 -f image2"));
+        await RunAsync(processor, "convert the picture", null, null, cancellationToken);
+        return (width, height);
+    }
+
+    /// <summary>Scaled up to reach the shortest side allowed, or down to fit the longest, keeping the shape; even sides.</summary>
+    internal static (int Width, int Height) StillSize(int width, int height, int minShortSide, int maxLongSide)
+    {
+        var factor = Math.Max(1.0, (double)minShortSide / Math.Min(width, height));
+        factor = Math.Min(factor, (double)maxLongSide / Math.Max(width, height));
+        static int Even(double side) => Math.Max(2, (int)Math.Round(side / 2) * 2);
+        return (Even(width * factor), Even(height * factor));
+    }
+
+    public Task MuxAudioAsync(string videoPath, string audioPath, string outputPath, double durationSeconds, CancellationToken cancellationToken)
+    {
+        var duration = durationSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var processor = FFMpegArguments
+            .FromFileInput(videoPath, verifyExists: true, o => o.WithCustomArgument(SafeVideoInput))
+            .AddFileInput(audioPath, verifyExists: true, o => o.WithCustomArgument("-protocol_whitelist file"))
+            .OutputToFile(outputPath, overwrite: true, o => o.WithCustomArgument(
+                // apad makes the narration endless silence after it ends; -t then cuts it (or a longer one) at the video's end.
+                $"-map 0:v:0 -map 1:a:0 -c:v copy -af apad -c:a aac -b:a 128k -t {duration} -movflags +faststart -f mp4"));
+        return RunAsync(processor, "add the narration", null, null, cancellationToken);
     }
 
     /// <summary>Each picture of the input shrunk to 32×32 grey pixels, raw, one after the other.</summary>

@@ -24,6 +24,15 @@ public interface IMediaTool
     /// <summary>Cuts [start, start + duration) of a video into a new MP4, exact to the frame (re-encoded).</summary>
     Task CutAsync(string inputPath, string outputPath, double startSeconds, double durationSeconds, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Re-encodes a picture (JPEG, PNG, WebP…) as a JPEG whose short side is at least <paramref name="minShortSide"/>
+    /// and whose long side is at most <paramref name="maxLongSide"/>; returns its size. Throws <see cref="MediaException"/> for anything else.
+    /// </summary>
+    Task<(int Width, int Height)> PrepareStillAsync(string inputPath, string outputPath, int minShortSide, int maxLongSide, CancellationToken cancellationToken);
+
+    /// <summary>A video's picture with <paramref name="audioPath"/> as its sound, cut or padded with silence to the video's length.</summary>
+    Task MuxAudioAsync(string videoPath, string audioPath, string outputPath, double durationSeconds, CancellationToken cancellationToken);
+
     /// <summary>The first line of <c>ffmpeg -version</c> and <c>ffprobe -version</c>; throws when either is missing.</summary>
     Task<string> GetVersionAsync(CancellationToken cancellationToken);
 }

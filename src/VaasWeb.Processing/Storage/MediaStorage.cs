@@ -13,6 +13,7 @@ public sealed class MediaStorage
     private const string VideosFolder = "videos";
     private const string DerivedFolder = "derived";
     private const string ClipsFolder = "clips";
+    private const string GenerationsFolder = "generations";
 
     public MediaStorage(IOptions<StorageOptions> options)
     {
@@ -23,6 +24,7 @@ public sealed class MediaStorage
         Directory.CreateDirectory(Path.Combine(Root, IncomingFolder));
         Directory.CreateDirectory(Path.Combine(Root, VideosFolder));
         Directory.CreateDirectory(Path.Combine(Root, DerivedFolder));
+        Directory.CreateDirectory(Path.Combine(Root, GenerationsFolder));
     }
 
     public string Root { get; }
@@ -36,6 +38,12 @@ public sealed class MediaStorage
 
     /// <summary>Where a video's derived files (frames, audio chunks, thumbnail) live.</summary>
     public string DerivedRelativeDirectory(Guid videoId) => $"{DerivedFolder}/{videoId:N}";
+
+    /// <summary>A generation's inputs (the first frame as sent) and its narration audio.</summary>
+    public string GenerationRelativeDirectory(Guid taskId) => $"{GenerationsFolder}/{taskId:N}";
+
+    /// <summary>The folders whose files are all VaasWeb's own and may be served as they are.</summary>
+    public static readonly IReadOnlyList<string> ServedFolders = [VideosFolder + "/", DerivedFolder + "/", ClipsFolder + "/", GenerationsFolder + "/"];
 
     public string ToAbsolute(string relativePath) =>
         Path.Combine(Root, relativePath.Replace('/', Path.DirectorySeparatorChar));

@@ -17,7 +17,14 @@ public sealed class ProcessingTask
     public Guid? VideoId { get; private set; }
     public Video? Video { get; private set; }
     public TaskState State { get; private set; }
+
+    /// <summary>What the task is about when it has no video yet (a generation's prompt); shown on the board.</summary>
+    public string? Title { get; private set; }
+
     public string? CurrentStep { get; private set; }
+
+    /// <summary>A word on where the current step stands ("MiniMax: Queueing", "retrying: HTTP 503").</summary>
+    public string? StepDetail { get; private set; }
 
     /// <summary>Overall progress, 0–100.</summary>
     public double Progress { get; private set; }
@@ -48,12 +55,13 @@ public sealed class ProcessingTask
 
     public bool IsFinished => TaskStateMachine.IsFinished(State);
 
-    public static ProcessingTask Create(TaskKind kind, Video? video, string reason, DateTimeOffset now)
+    public static ProcessingTask Create(TaskKind kind, Video? video, string reason, DateTimeOffset now, string? title = null)
     {
         var task = new ProcessingTask
         {
             Id = Guid.NewGuid(),
             Kind = kind,
+            Title = title,
             VideoId = video?.Id,
             Video = video,
             State = TaskState.Pending,
@@ -85,6 +93,7 @@ public sealed class ProcessingTask
         FinishedAt = null;
         Progress = 0;
         CurrentStep = null;
+        StepDetail = null;
     }
 
     public void Complete(DateTimeOffset now, string reason = "completed")
@@ -92,6 +101,7 @@ public sealed class ProcessingTask
         Move(TaskState.Completed, reason, now);
         Progress = 100;
         CurrentStep = null;
+        StepDetail = null;
         FinishedAt = now;
     }
 
@@ -116,6 +126,27 @@ public sealed class ProcessingTask
         UpdatedAt = now;
         Version++;
         return true;
+    }
+
+    /// <summary>Moves a running task to a step with a word on it; false when it is not running or asked to stop.</summary>
+    public bool ReportStep(string step, double progress, string? detail, DateTimeOffset now)
+    {
+        if (!ReportProgress(step, progress, now))
+        {
+            return false;
+        }
+
+        StepDetail = detail is { Length: > 256 } ? detail[..255] + "…" : detail;
+        return true;
+    }
+
+    /// <summary>The video a task produced (a generation's result), so that the board can show and link it.</summary>
+    public void AttachVideo(Video video, DateTimeOffset now)
+    {
+        VideoId = video.Id;
+        Video = video;
+        UpdatedAt = now;
+        Version++;
     }
 
     /// <summary>Asks the worker running this task to stop; it ends the task as failed ("cancelled").</summary>
@@ -152,6 +183,19 @@ public sealed class ProcessingTask
         Recoveries++;
     }
 
+    /// <summary>Says why a pending task is still waiting (shown on its card); only while it waits.</summary>
+    public bool NoteWaiting(string detail, DateTimeOffset now)
+    {
+        if (State != TaskState.Pending || detail == StepDetail)
+        {
+            return false;
+        }
+
+        StepDetail = detail is { Length: > 256 } ? detail[..255] + "…" : detail;
+        UpdatedAt = now;
+        return true;
+    }
+
     /// <summary>Back to the queue as the same attempt: the server is shutting down and the work was not at fault.</summary>
     public void Return(string reason, DateTimeOffset now)
     {
@@ -163,6 +207,7 @@ public sealed class ProcessingTask
     {
         Progress = 0;
         CurrentStep = null;
+        StepDetail = null;
         ErrorCode = null;
         ErrorMessage = null;
         StartedAt = null;

@@ -26,7 +26,14 @@ public sealed class TaskLifecycle(
     /// Loads a task, lets <paramref name="change"/> mutate it (returning whether it did), saves and publishes.
     /// A write that raced with another is retried on fresh data. Returns null when the task does not exist.
     /// </summary>
-    public async Task<TaskChange?> ChangeAsync(Guid taskId, Func<ProcessingTask, DateTimeOffset, bool> change, CancellationToken cancellationToken)
+    public Task<TaskChange?> ChangeAsync(Guid taskId, Func<ProcessingTask, DateTimeOffset, bool> change, CancellationToken cancellationToken) =>
+        ChangeAsync(taskId, (_, task, now) => Task.FromResult(change(task, now)), cancellationToken);
+
+    /// <summary>
+    /// As above, for a change that also writes rows that belong to the task (a generation's): they are loaded
+    /// from <see cref="VaasDbContext"/> given to <paramref name="change"/> and saved in the same transaction.
+    /// </summary>
+    public async Task<TaskChange?> ChangeAsync(Guid taskId, Func<VaasDbContext, ProcessingTask, DateTimeOffset, Task<bool>> change, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -37,7 +44,7 @@ public sealed class TaskLifecycle(
                 return null;
             }
 
-            if (!change(task, Now))
+            if (!await change(db, task, Now))
             {
                 return new TaskChange(task, Changed: false);
             }
@@ -56,6 +63,35 @@ public sealed class TaskLifecycle(
             return new TaskChange(task, Changed: true);
         }
     }
+
+    /// <summary>
+    /// A write by the run that holds a task, applied only while the task is in progress. It takes no cancellation
+    /// token (the end of a run must land even while the host shuts down) and is retried, because a task left
+    /// "in progress" by a failed write would look busy until the next restart.
+    /// </summary>
+    public async Task<TaskChange?> ChangeRunningAsync(Guid taskId, Func<VaasDbContext, ProcessingTask, DateTimeOffset, Task<bool>> change)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ChangeAsync(taskId, async (db, task, now) => task.State == TaskState.InProgress && await change(db, task, now), CancellationToken.None);
+            }
+            catch (Exception e) when (attempt < 5 && e is not InvalidOperationException)
+            {
+                logger.LogWarning(e, "Recording a change of task {TaskId} failed (try {Attempt}); retrying", taskId, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(attempt), CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Ends a running task (see <see cref="ChangeRunningAsync"/>).</summary>
+    public Task<TaskChange?> EndAsync(Guid taskId, Action<ProcessingTask, DateTimeOffset> end) =>
+        ChangeRunningAsync(taskId, (_, task, now) =>
+        {
+            end(task, now);
+            return Task.FromResult(true);
+        });
 
     public async Task PublishAsync(ProcessingTask task)
     {

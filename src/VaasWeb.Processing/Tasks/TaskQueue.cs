@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Quartz;
+using VaasWeb.Processing.Generation;
 using VaasWeb.Processing.Ingestion;
 
 namespace VaasWeb.Processing.Tasks;
@@ -16,6 +17,13 @@ public sealed class TaskQueue(ISchedulerFactory schedulerFactory, ILogger<TaskQu
     public async Task EnqueueAsync(ProcessingTask task, CancellationToken cancellationToken)
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
+        if (task.Kind == TaskKind.Generation)
+        {
+            // The submit job takes queued generations from the database in order, at the allowed rate: wake it.
+            await scheduler.TriggerJob(GenerationSubmitJob.Key, cancellationToken);
+            return;
+        }
+
         var (job, executionGroup) = task.Kind switch
         {
             TaskKind.Ingestion => (IngestionJob.Describe(task.VideoId ?? throw new InvalidOperationException("An ingestion task needs a video.")),
@@ -52,6 +60,12 @@ public sealed class TaskQueue(ISchedulerFactory schedulerFactory, ILogger<TaskQu
     /// <summary>Schedules a pending task whose trigger is missing (lost on a restart, or never made); true if it did.</summary>
     public async Task<bool> EnsureScheduledAsync(ProcessingTask task, CancellationToken cancellationToken)
     {
+        if (task.Kind == TaskKind.Generation)
+        {
+            // Queued generations need no trigger: the submit job looks for them every second.
+            return false;
+        }
+
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
         if (await scheduler.Exists(new TriggerKey(task.Id.ToString(), TriggerGroup), cancellationToken))
         {
@@ -67,6 +81,34 @@ public sealed class TaskQueue(ISchedulerFactory schedulerFactory, ILogger<TaskQu
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
         return !(await scheduler.GetMetadata(cancellationToken)).JobStoreClustered;
+    }
+
+    /// <summary>Runs (after <paramref name="delay"/>) the job that stores a finished generation's result.</summary>
+    public async Task ScheduleRetrievalAsync(Guid taskId, TimeSpan delay)
+    {
+        var scheduler = await schedulerFactory.GetScheduler(CancellationToken.None);
+        var key = GenerationRetrieveJob.KeyFor(taskId);
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity($"{taskId:N}-{Guid.NewGuid():N}", "generation-retrieval")
+            .ForJob(key)
+            .UsingJobData(TaskIdKey, taskId.ToString())
+            .StartAt(DateTimeOffset.UtcNow + delay)
+            .Build();
+        // A running retrieval that asks to try again adds a trigger to its own job; it runs once this run ends.
+        if (await scheduler.Exists(key))
+        {
+            try
+            {
+                await scheduler.ScheduleJob(trigger);
+                return;
+            }
+            catch (JobPersistenceException)
+            {
+                // The job ended and went away in between: schedule it afresh.
+            }
+        }
+
+        await scheduler.ScheduleJob(GenerationRetrieveJob.Describe(taskId), trigger);
     }
 
     /// <summary>Takes a task that has not started off the schedule.</summary>

@@ -9,9 +9,9 @@ using VaasWeb.Processing.Storage;
 namespace VaasWeb.Processing.Tasks;
 
 /// <summary>
-/// On start: tasks this node was running when it died go back to the queue as a new attempt (or fail once
+/// On start: ingestions this node was running when it died go back to the queue as a new attempt (or fail once
 /// they have used up their attempts), every pending task is handed to Quartz again, and uploads abandoned
-/// mid-transfer are deleted.
+/// mid-transfer are deleted. Generations pick up where they were (<see cref="Generation.GenerationRecovery"/>).
 /// </summary>
 internal sealed class TaskRecovery(
     IDbContextFactory<VaasDbContext> dbFactory,
@@ -35,7 +35,7 @@ internal sealed class TaskRecovery(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var orphaned = await db.Tasks.AsNoTracking()
-            .Where(t => t.State == TaskState.InProgress && (t.WorkerId == worker.Id || t.WorkerId == null))
+            .Where(t => t.State == TaskState.InProgress && t.Kind == TaskKind.Ingestion && (t.WorkerId == worker.Id || t.WorkerId == null))
             .Select(t => t.Id)
             .ToListAsync(cancellationToken);
         var maxAttempts = options.Value.MaxAttempts;

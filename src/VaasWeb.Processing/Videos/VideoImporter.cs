@@ -29,31 +29,50 @@ public sealed class VideoImporter(
     /// Checks a completely received upload with ffprobe and moves it into place. The temporary file is always
     /// gone afterwards: moved when accepted, deleted when not. Throws <see cref="MediaException"/> for non-videos.
     /// </summary>
-    public async Task<ImportedVideo> ImportUploadAsync(
-        string temporaryPath, string originalFileName, long sizeBytes, string sha256, bool? autoStart, CancellationToken cancellationToken)
+    public Task<ImportedVideo> ImportUploadAsync(
+        string temporaryPath, string originalFileName, long sizeBytes, string sha256, bool? autoStart, CancellationToken cancellationToken) =>
+        ImportAsync(temporaryPath, originalFileName, sizeBytes, sha256, VideoSource.Upload, autoStart ?? ingestion.Value.AutoStart, "queued after upload", cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ImportUploadAsync"/>, for a video VaasWeb made (a MiniMax generation, a narrated cut).
+    /// <paramref name="recordResult"/> writes, in the same transaction as the video's row, who made it (and returns
+    /// that task, changed, to be announced), so a crash can never leave a stored result its maker does not know about.
+    /// </summary>
+    public Task<ImportedVideo> ImportGeneratedAsync(
+        string temporaryPath, string name, long sizeBytes, string sha256, bool ingest,
+        Func<VaasDbContext, Video, Task<ProcessingTask>> recordResult, CancellationToken cancellationToken) =>
+        ImportAsync(temporaryPath, name, sizeBytes, sha256, VideoSource.Generated, ingest, "queued after generation", cancellationToken, recordResult);
+
+    private async Task<ImportedVideo> ImportAsync(
+        string temporaryPath, string originalFileName, long sizeBytes, string sha256, VideoSource source, bool ingest, string reason,
+        CancellationToken cancellationToken, Func<VaasDbContext, Video, Task<ProcessingTask>>? recordResult = null)
     {
         try
         {
             var info = await media.ProbeAsync(temporaryPath, cancellationToken);
             var id = Guid.NewGuid();
             var relative = storage.VideoRelativePath(id, ExtensionFor(originalFileName, info.Container));
-            var video = new Video(id, DisplayName(originalFileName), relative, sizeBytes, sha256, VideoSource.Upload, lifecycle.Now);
+            var video = new Video(id, DisplayName(originalFileName), relative, sizeBytes, sha256, source, lifecycle.Now);
             video.ApplyProbe(info);
 
             var target = storage.ToAbsolute(relative);
             File.Move(temporaryPath, target);
-            var task = autoStart ?? ingestion.Value.AutoStart
-                ? ProcessingTask.Create(TaskKind.Ingestion, video, "queued after upload", lifecycle.Now)
-                : null;
+            var task = ingest ? ProcessingTask.Create(TaskKind.Ingestion, video, reason, lifecycle.Now) : null;
+            ProcessingTask? maker;
             try
             {
-                await SaveAsync(video, task, videoIsNew: true, cancellationToken);
+                maker = await SaveAsync(video, task, videoIsNew: true, cancellationToken, recordResult);
             }
             catch
             {
                 // Nothing was committed: the file must not stay behind without its row.
                 File.Delete(target);
                 throw;
+            }
+
+            if (maker is not null)
+            {
+                await lifecycle.PublishAsync(maker);
             }
 
             await AnnounceAsync(task);
@@ -117,7 +136,9 @@ public sealed class VideoImporter(
         return new ImportedVideo(video, task);
     }
 
-    private async Task SaveAsync(Video video, ProcessingTask? task, bool videoIsNew, CancellationToken cancellationToken)
+    private async Task<ProcessingTask?> SaveAsync(
+        Video video, ProcessingTask? task, bool videoIsNew, CancellationToken cancellationToken,
+        Func<VaasDbContext, Video, Task<ProcessingTask>>? recordResult = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (videoIsNew)
@@ -134,7 +155,9 @@ public sealed class VideoImporter(
             db.Tasks.Add(task);
         }
 
+        var maker = recordResult is null ? null : await recordResult(db, video);
         await db.SaveChangesAsync(cancellationToken);
+        return maker;
     }
 
     /// <summary>Tells viewers and hands the committed task to the scheduler; nothing here can undo the commit.</summary>

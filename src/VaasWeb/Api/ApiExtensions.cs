@@ -17,6 +17,7 @@ internal static class ApiExtensions
         app.MapTusUploads();
         app.MapMedia();
         app.MapSearchApi();
+        app.MapGenerationApi();
         return app;
     }
 }

@@ -42,8 +42,7 @@ internal static class MediaEndpoints
         }
 
         var relative = storage.ToRelative(file);
-        if (!relative.StartsWith("videos/", StringComparison.Ordinal) && !relative.StartsWith("derived/", StringComparison.Ordinal)
-            && !relative.StartsWith("clips/", StringComparison.Ordinal))
+        if (!MediaStorage.ServedFolders.Any(folder => relative.StartsWith(folder, StringComparison.Ordinal)))
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             if (!await db.Videos.AnyAsync(v => v.StoredPath == relative, cancellationToken))

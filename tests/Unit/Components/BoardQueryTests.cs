@@ -81,7 +81,7 @@ public class BoardQueryTests
 
     private static TaskSnapshot Task(string? name, TaskState state, int minutes, double progress = 0, string? step = null,
         string? error = null, TaskKind kind = TaskKind.Ingestion) =>
-        new(Guid.NewGuid(), kind, state, step, progress, 1, null, name, null, error is null ? null : "media_truncated", error,
+        new(Guid.NewGuid(), kind, state, step, null, progress, 1, null, name, null, error is null ? null : "media_truncated", error,
             T0.AddMinutes(minutes), null, null, T0.AddMinutes(minutes), false, 1);
 
     private static string[] Names(IEnumerable<TaskSnapshot> tasks) => tasks.Select(t => t.VideoName ?? "(none)").ToArray();

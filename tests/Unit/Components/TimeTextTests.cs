@@ -126,6 +126,6 @@ public class TaskEtaTrackerTests
     }
 
     private static VaasWeb.Processing.Tasks.TaskSnapshot Snapshot(VaasWeb.Processing.Tasks.TaskState state, double progress, long version, DateTimeOffset at) =>
-        new(Guid.Parse("6d1f0f0e-6a39-4c3b-9a77-1b1f5f2b7e01"), VaasWeb.Processing.Tasks.TaskKind.Ingestion, state, "frames", progress, 1, null, "x.mp4", null,
+        new(Guid.Parse("6d1f0f0e-6a39-4c3b-9a77-1b1f5f2b7e01"), VaasWeb.Processing.Tasks.TaskKind.Ingestion, state, "frames", null, progress, 1, null, "x.mp4", null,
             null, null, at, at, null, at, false, version);
 }

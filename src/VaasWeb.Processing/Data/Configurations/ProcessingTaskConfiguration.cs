@@ -10,6 +10,8 @@ internal sealed class ProcessingTaskConfiguration : IEntityTypeConfiguration<Pro
     {
         builder.ToTable("Tasks");
         builder.Property(t => t.CurrentStep).HasMaxLength(64);
+        builder.Property(t => t.StepDetail).HasMaxLength(256);
+        builder.Property(t => t.Title).HasMaxLength(200);
         builder.Property(t => t.ErrorCode).HasMaxLength(64);
         builder.Property(t => t.ErrorMessage).HasMaxLength(4000);
         builder.Property(t => t.CancelRequestedBy).HasMaxLength(256);

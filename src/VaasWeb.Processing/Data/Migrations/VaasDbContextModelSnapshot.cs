@@ -17,6 +17,102 @@ namespace VaasWeb.Processing.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("VaasWeb.Processing.Generation.VideoGeneration", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AcceptedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DeadlineAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DurationSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FileBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FirstFrameId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FirstFramePath")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MiniMaxStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MiniMaxTaskId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("NarratedVideoId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NarrationText")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prompt")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("PromptOptimizer")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Resolution")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ResultVideoId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SubmittedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("VideoHeight")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("VideoWidth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VoiceId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TaskId");
+
+                    b.HasIndex("SubmittedAt");
+
+                    b.ToTable("Generations", (string)null);
+                });
+
             modelBuilder.Entity("VaasWeb.Processing.Search.TextEmbedding", b =>
                 {
                     b.Property<long>("TextSegmentId")
@@ -125,6 +221,14 @@ namespace VaasWeb.Processing.Data.Migrations
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StepDetail")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")
@@ -381,6 +485,15 @@ namespace VaasWeb.Processing.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("Videos");
+                });
+
+            modelBuilder.Entity("VaasWeb.Processing.Generation.VideoGeneration", b =>
+                {
+                    b.HasOne("VaasWeb.Processing.Tasks.ProcessingTask", null)
+                        .WithOne()
+                        .HasForeignKey("VaasWeb.Processing.Generation.VideoGeneration", "TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("VaasWeb.Processing.Search.TextEmbedding", b =>

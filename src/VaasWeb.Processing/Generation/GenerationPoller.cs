@@ -1,0 +1,253 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+using VaasWeb.Processing.Tasks;
+
+namespace VaasWeb.Processing.Generation;
+
+/// <summary>
+/// Asks MiniMax about every in-flight generation once per <see cref="MiniMaxOptions.PollInterval"/>. Each one has
+/// its own next-poll time, so polls are spread over the interval as the generations were accepted (or, after a
+/// restart, evenly) rather than sent in a burst; a generation is never polled twice at once, and at most
+/// <see cref="MiniMaxOptions.MaxConcurrentPolls"/> polls are out at a time. <see cref="GenerationPollJob"/> is the
+/// clock: it calls <see cref="DispatchDue"/> every second.
+/// </summary>
+public sealed class GenerationPoller(
+    IServiceProvider services,
+    TaskLifecycle lifecycle,
+    TaskQueue queue,
+    RunningTasks running,
+    IOptions<MiniMaxOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<GenerationPoller> logger) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<Guid, Tracked> _tracked = new();
+    private readonly ConcurrentDictionary<Task, byte> _polls = new();
+    private readonly SemaphoreSlim _slots = new(Math.Max(options.Value.MaxConcurrentPolls, 1));
+
+    public int Count => _tracked.Count;
+
+    public bool IsTracking(Guid taskId) => _tracked.ContainsKey(taskId);
+
+    /// <summary>Follows an accepted generation until MiniMax finishes it, it is cancelled, or its deadline passes.</summary>
+    public void Track(Guid taskId, string miniMaxTaskId, DateTimeOffset firstPollAt, DateTimeOffset deadline, string? lastStatus = null)
+    {
+        var tracked = new Tracked(taskId, miniMaxTaskId, deadline) { NextPollAt = firstPollAt, LastStatus = lastStatus };
+        if (!_tracked.TryAdd(taskId, tracked))
+        {
+            return;
+        }
+
+        // A cancel stops the poll in flight and ends the task; MiniMax has no way to stop a generation.
+        tracked.Registration = running.Register(taskId, tracked.Stop);
+        tracked.Stop.Token.Register(() => _ = CancelledAsync(tracked));
+    }
+
+    /// <summary>Starts the polls that are due; returns how many.</summary>
+    public int DispatchDue()
+    {
+        var now = lifecycle.Now;
+        var interval = options.Value.PollInterval;
+        var started = 0;
+        foreach (var tracked in _tracked.Values)
+        {
+            if (tracked.NextPollAt > now || lifetime.ApplicationStopping.IsCancellationRequested || Interlocked.CompareExchange(ref tracked.InFlight, 1, 0) != 0)
+            {
+                continue;
+            }
+
+            // Set again when the answer is in (see PollAsync); this keeps a long poll from being dispatched twice.
+            tracked.NextPollAt = now + interval;
+            var poll = PollAsync(tracked);
+            _polls.TryAdd(poll, 0);
+            _ = poll.ContinueWith(done => _polls.TryRemove(done, out _), TaskScheduler.Default);
+            started++;
+        }
+
+        return started;
+    }
+
+    private async Task PollAsync(Tracked tracked)
+    {
+        var stopping = lifetime.ApplicationStopping;
+        try
+        {
+            await _slots.WaitAsync(stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Exchange(ref tracked.InFlight, 0);
+            return;
+        }
+
+        try
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(tracked.Stop.Token, stopping);
+            var client = services.GetRequiredService<MiniMaxClient>();
+            var report = await client.QueryAsync(tracked.MiniMaxTaskId, stop.Token);
+            await HandleAsync(tracked, report);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled (the cancel handler ends the task) or shutting down (the next start resumes polling).
+        }
+        catch (MiniMaxException e) when (e.IsTransient)
+        {
+            await TroubleAsync(tracked, e.Message);
+        }
+        catch (MiniMaxException e)
+        {
+            logger.LogInformation("Generation {TaskId}: MiniMax refused the status request: {Code} {Message}", tracked.TaskId, e.Code, e.Message);
+            await EndAsync(tracked, (task, now) => task.Fail(e.TaskErrorCode, e.Message, now));
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Polling generation {TaskId} failed unexpectedly", tracked.TaskId);
+            await TroubleAsync(tracked, $"unexpected error: {e.Message}");
+        }
+        finally
+        {
+            // Counted from the last answer (or give-up), retries included, so MiniMax is never asked about one task
+            // more often than once per interval (it asks for 5-30 s); the 1 s tick adds at most a second.
+            tracked.NextPollAt = lifecycle.Now + options.Value.PollInterval;
+            Interlocked.Exchange(ref tracked.InFlight, 0);
+            _slots.Release();
+        }
+
+        if (_tracked.ContainsKey(tracked.TaskId) && lifecycle.Now >= tracked.Deadline)
+        {
+            var limit = options.Value.TimeoutMinutes;
+            await EndAsync(tracked, (task, now) => task.Fail("timeout",
+                $"MiniMax had not finished after {limit:0.#} minutes (last status: {tracked.LastStatus ?? "unknown"}); not waiting longer.", now));
+        }
+    }
+
+    private async Task HandleAsync(Tracked tracked, GenerationReport report)
+    {
+        switch (report.Status)
+        {
+            case MiniMaxTaskStatus.Success:
+                Untrack(tracked);
+                var change = await lifecycle.ChangeRunningAsync(tracked.TaskId, async (db, task, now) =>
+                {
+                    var generation = await db.Generations.FindAsync(tracked.TaskId);
+                    generation!.Succeeded(report.FileId!, report.Width, report.Height);
+                    return task.ReportStep(GenerationSteps.Download, GenerationSteps.ProgressOf(GenerationPhase.Retrieving), "MiniMax: Success; fetching the file", now);
+                });
+                if (change is { Changed: true })
+                {
+                    await queue.ScheduleRetrievalAsync(tracked.TaskId, TimeSpan.Zero);
+                }
+
+                break;
+            case MiniMaxTaskStatus.Fail:
+                var reason = report.FailCode is { } code ? MiniMaxErrorCodes.Describe(code, report.FailMessage) : report.FailMessage ?? "no reason given";
+                logger.LogInformation("Generation {TaskId}: MiniMax failed it: {Reason}", tracked.TaskId, reason);
+                await EndAsync(tracked, (task, now) => task.Fail(report.FailCode is { } c ? $"minimax_{c}" : "minimax_fail",
+                    $"MiniMax could not make the video: {reason}", now));
+                break;
+            default:
+                if (report.RawStatus == tracked.LastStatus && tracked.LastError is null)
+                {
+                    return;
+                }
+
+                tracked.LastStatus = report.RawStatus;
+                tracked.LastError = null;
+                await lifecycle.ChangeRunningAsync(tracked.TaskId, async (db, task, now) =>
+                {
+                    var generation = await db.Generations.FindAsync(tracked.TaskId);
+                    generation!.Report(report.RawStatus);
+                    generation.NoteTrouble(null);
+                    return task.ReportStep(GenerationSteps.Generate, GenerationSteps.ProgressOf(report.Status), $"MiniMax: {report.RawStatus}", now);
+                });
+                break;
+        }
+    }
+
+    /// <summary>The task keeps running and the next poll tries again; only its deadline ends it. Written when the trouble changes.</summary>
+    private async Task TroubleAsync(Tracked tracked, string error)
+    {
+        if (error == tracked.LastError)
+        {
+            return;
+        }
+
+        tracked.LastError = error;
+        var interval = options.Value.PollIntervalSeconds;
+        await lifecycle.ChangeRunningAsync(tracked.TaskId, async (db, task, now) =>
+        {
+            var generation = await db.Generations.FindAsync(tracked.TaskId);
+            generation!.NoteTrouble(error);
+            var status = tracked.LastStatus is null ? "" : $"MiniMax: {tracked.LastStatus}; ";
+            return task.ReportStep(GenerationSteps.Generate, task.Progress, $"{status}the last check failed ({error}); asking again in {interval:0} s", now);
+        });
+    }
+
+    private async Task CancelledAsync(Tracked tracked)
+    {
+        Untrack(tracked);
+        await lifecycle.EndAsync(tracked.TaskId, (task, now) => task.Fail("cancelled", ProcessingTask.CancelledReason(task.CancelRequestedBy), now));
+    }
+
+    private async Task EndAsync(Tracked tracked, Action<ProcessingTask, DateTimeOffset> end)
+    {
+        Untrack(tracked);
+        await lifecycle.EndAsync(tracked.TaskId, end);
+    }
+
+    private void Untrack(Tracked tracked)
+    {
+        if (_tracked.TryRemove(new KeyValuePair<Guid, Tracked>(tracked.TaskId, tracked)))
+        {
+            tracked.Registration?.Dispose();
+        }
+    }
+
+    /// <summary>Waits (briefly) for polls in flight, so none writes after the services it uses are gone.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_polls.Keys).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "Polls still out at shutdown");
+        }
+
+        _slots.Dispose();
+    }
+
+    private sealed class Tracked(Guid taskId, string miniMaxTaskId, DateTimeOffset deadline)
+    {
+        public Guid TaskId { get; } = taskId;
+        public string MiniMaxTaskId { get; } = miniMaxTaskId;
+        public DateTimeOffset Deadline { get; } = deadline;
+        public CancellationTokenSource Stop { get; } = new();
+        public IDisposable? Registration { get; set; }
+        public DateTimeOffset NextPollAt { get; set; }
+        public string? LastStatus { get; set; }
+        public string? LastError { get; set; }
+
+#pragma warning disable SA1401 // Interlocked needs a field.
+        public int InFlight;
+#pragma warning restore SA1401
+    }
+}
+
+/// <summary>The poller's clock: every second, start the polls that are due.</summary>
+[DisallowConcurrentExecution]
+public sealed class GenerationPollJob(GenerationPoller poller) : IJob
+{
+    public static readonly JobKey Key = new("generation-poll", "generation");
+
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        poller.DispatchDue();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,281 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Quartz;
+using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Media;
+using VaasWeb.Processing.Storage;
+using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Videos;
+
+namespace VaasWeb.Processing.Generation;
+
+/// <summary>
+/// Stores what MiniMax made: a fresh download URL for every try, the file streamed into the media root and
+/// checked against MiniMax's byte count, a Video (queued for ingestion by default); then, if asked for, the
+/// narration made with t2a_v2 and laid over it as one more Video. A transient failure tries again after a poll
+/// interval until the generation's deadline; cancelling stops the download at once.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class GenerationRetrieveJob(
+    IDbContextFactory<VaasDbContext> dbFactory,
+    TaskLifecycle lifecycle,
+    TaskQueue queue,
+    MiniMaxClient client,
+    VideoImporter importer,
+    IMediaTool media,
+    MediaStorage storage,
+    RunningTasks running,
+    IHostApplicationLifetime lifetime,
+    IOptions<MiniMaxOptions> options,
+    ILogger<GenerationRetrieveJob> logger) : IJob
+{
+    public const string NarrationFileName = "narration.mp3";
+    private const string Group = "generation-retrieval";
+
+    /// <summary>A refused link is replaced by a fresh one; a short file is fetched again.</summary>
+    private static readonly ResiliencePipeline FreshDownload = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<DownloadUrlExpiredException>().Handle<IncompleteDownloadException>(),
+            MaxRetryAttempts = 2,
+            Delay = TimeSpan.FromMilliseconds(500),
+        })
+        .Build();
+
+    public static JobKey KeyFor(Guid taskId) => new(taskId.ToString("N"), Group);
+
+    public static IJobDetail Describe(Guid taskId) => JobBuilder.Create<GenerationRetrieveJob>().WithIdentity(KeyFor(taskId)).Build();
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var taskId = TaskQueue.TaskIdOf(context);
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+            var phase = await db.Generations.Where(g => g.TaskId == taskId).Select(g => (GenerationPhase?)g.Phase).FirstOrDefaultAsync(cancellationToken);
+            if (task is not { State: TaskState.InProgress } || phase is not (GenerationPhase.Retrieving or GenerationPhase.Narrating))
+            {
+                return;
+            }
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        using var registration = running.Register(taskId, stop);
+        try
+        {
+            await RunAsync(taskId, stop);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Left in progress on purpose: the next start fetches the file again (MiniMax keeps it for hours).
+            logger.LogInformation("Generation {TaskId}: storing the result stopped with the server; it resumes on the next start", taskId);
+        }
+        catch (OperationCanceledException)
+        {
+            await lifecycle.EndAsync(taskId, (task, now) => task.Fail("cancelled", ProcessingTask.CancelledReason(task.CancelRequestedBy), now));
+        }
+        catch (Exception e) when (IsTransient(e))
+        {
+            await TryAgainLaterAsync(taskId, e.Message);
+        }
+        catch (MiniMaxException e)
+        {
+            logger.LogInformation("Generation {TaskId}: storing the result failed: {Code} {Message}", taskId, e.Code, e.Message);
+            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(e.TaskErrorCode, e.Message, now));
+        }
+        catch (TaskFailureException e)
+        {
+            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(e.Code, e.Message, now));
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Storing the result of generation {TaskId} failed unexpectedly", taskId);
+            await lifecycle.EndAsync(taskId, (task, now) => task.Fail("internal_error", $"Unexpected error while storing the result: {e.Message}", now));
+        }
+    }
+
+    private async Task RunAsync(Guid taskId, CancellationTokenSource stop)
+    {
+        await using (var progress = lifecycle.TrackProgress(taskId, stop))
+        {
+            var generation = await LoadAsync(taskId, stop.Token);
+            if (generation.Phase == GenerationPhase.Retrieving)
+            {
+                await RetrieveAsync(generation, progress, stop.Token);
+                generation = await LoadAsync(taskId, stop.Token);
+            }
+
+            if (generation.Phase == GenerationPhase.Narrating)
+            {
+                await NarrateAsync(generation, stop.Token);
+            }
+        }
+
+        var done = await LoadAsync(taskId, CancellationToken.None);
+        await lifecycle.EndAsync(taskId, (task, now) => task.Complete(now, done.NarratedVideoId is null
+            ? "completed: the generated video is stored"
+            : "completed: the generated video and its narrated cut are stored"));
+        logger.LogInformation("Generation {TaskId} stored as video {VideoId}", taskId, done.NarratedVideoId ?? done.ResultVideoId);
+    }
+
+    private async Task RetrieveAsync(VideoGeneration generation, TaskProgress progress, CancellationToken cancellationToken)
+    {
+        var temporary = storage.NewIncomingPath();
+        try
+        {
+            var bytes = await FreshDownload.ExecuteAsync(async ct =>
+            {
+                var file = await client.RetrieveAsync(generation.FileId!, ct);
+                await using var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+                var fraction = new Progress<long>(written => progress.Report(GenerationSteps.Download,
+                    60 + 30 * (file.Bytes > 0 ? Math.Min(1, (double)written / file.Bytes) : 0)));
+                var written = await client.DownloadAsync(file.DownloadUrl!, output, fraction, ct);
+                if (file.Bytes > 0 && written != file.Bytes)
+                {
+                    throw new IncompleteDownloadException(written, file.Bytes);
+                }
+
+                return written;
+            }, cancellationToken);
+
+            var sha256 = await Sha256Async(temporary, cancellationToken);
+            await importer.ImportGeneratedAsync(temporary, NameOf(generation, narrated: false), bytes, sha256, options.Value.IngestResults,
+                async (db, video) =>
+                {
+                    var (task, stored) = await LoadForUpdateAsync(db, generation.TaskId);
+                    stored.Stored(video.Id, bytes);
+                    task.AttachVideo(video, lifecycle.Now);
+                    task.ReportStep(stored.WantsNarration ? GenerationSteps.Narrate : GenerationSteps.Download,
+                        GenerationSteps.ProgressOf(stored.Phase), $"stored {bytes:N0} bytes", lifecycle.Now);
+                    return task;
+                }, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private async Task NarrateAsync(VideoGeneration generation, CancellationToken cancellationToken)
+    {
+        var folder = storage.ToAbsolute(storage.GenerationRelativeDirectory(generation.TaskId));
+        Directory.CreateDirectory(folder);
+        var audio = Path.Combine(folder, NarrationFileName);
+        if (!File.Exists(audio))
+        {
+            // Speech is charged per character: made once per run and kept, so a retry of the mux does not pay again.
+            SpeechAudio speech;
+            try
+            {
+                speech = await client.TextToSpeechAsync(generation.NarrationText!, generation.VoiceId!, cancellationToken);
+            }
+            catch (MiniMaxException e) when (e.MayHaveReachedServer)
+            {
+                throw new TaskFailureException("narration_outcome_unknown",
+                    $"The narration request may have reached MiniMax, but no usable answer came back ({e.Message}); the generated video is stored. Re-run to try the narration again.");
+            }
+            var partial = audio + ".part";
+            await File.WriteAllBytesAsync(partial, speech.Bytes, cancellationToken);
+            File.Move(partial, audio, overwrite: true);
+        }
+
+        Video source;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            source = await db.Videos.AsNoTracking().FirstOrDefaultAsync(v => v.Id == generation.ResultVideoId, cancellationToken)
+                     ?? throw new TaskFailureException("video_missing", "The generated video was deleted before its narration was added.");
+        }
+
+        var temporary = storage.NewIncomingPath();
+        try
+        {
+            await media.MuxAudioAsync(storage.ToAbsolute(source.StoredPath), audio, temporary, source.DurationSeconds ?? generation.DurationSeconds, cancellationToken);
+            var size = new FileInfo(temporary).Length;
+            await importer.ImportGeneratedAsync(temporary, NameOf(generation, narrated: true), size, await Sha256Async(temporary, cancellationToken),
+                options.Value.IngestResults,
+                async (db, video) =>
+                {
+                    var (task, stored) = await LoadForUpdateAsync(db, generation.TaskId);
+                    stored.Narrated(video.Id);
+                    task.ReportStep(GenerationSteps.Narrate, 99, "narrated cut stored", lifecycle.Now);
+                    return task;
+                }, cancellationToken);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private async Task TryAgainLaterAsync(Guid taskId, string error)
+    {
+        var generation = await LoadAsync(taskId, CancellationToken.None);
+        var delay = options.Value.PollInterval;
+        if (generation.DeadlineAt is { } deadline && lifecycle.Now + delay > deadline)
+        {
+            await lifecycle.EndAsync(taskId, (task, now) => task.Fail("timeout", $"The generated video could not be stored before the deadline: {error}", now));
+            return;
+        }
+
+        var change = await lifecycle.ChangeRunningAsync(taskId, async (db, task, now) =>
+        {
+            var stored = await db.Generations.FindAsync(taskId);
+            stored!.NoteTrouble(error);
+            return task.ReportStep(task.CurrentStep ?? GenerationSteps.Download, task.Progress, $"{error}; trying again in {delay.TotalSeconds:0} s", now);
+        });
+        if (change is { Changed: true })
+        {
+            logger.LogInformation("Generation {TaskId}: storing the result failed for now ({Error}); trying again in {Delay}", taskId, error, delay);
+            await queue.ScheduleRetrievalAsync(taskId, delay);
+        }
+    }
+
+    private static bool IsTransient(Exception e) => e switch
+    {
+        MiniMaxException m => m.IsTransient,
+        DownloadUrlExpiredException or IncompleteDownloadException => true,
+        // Someone changed the task at the same moment (a cancel request): the next try sees it.
+        DbUpdateConcurrencyException => true,
+        IOException => true,
+        _ => false,
+    };
+
+    private async Task<VideoGeneration> LoadAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Generations.AsNoTracking().FirstAsync(g => g.TaskId == taskId, cancellationToken);
+    }
+
+    private static async Task<(ProcessingTask Task, VideoGeneration Generation)> LoadForUpdateAsync(VaasDbContext db, Guid taskId)
+    {
+        var task = await db.Tasks.Include(t => t.Video).FirstAsync(t => t.Id == taskId);
+        if (task.State != TaskState.InProgress || task.CancelRequestedAt is not null)
+        {
+            throw new OperationCanceledException("The task was cancelled while its result was being stored.");
+        }
+
+        return (task, await db.Generations.FirstAsync(g => g.TaskId == taskId));
+    }
+
+    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
+    }
+
+    private static string NameOf(VideoGeneration generation, bool narrated)
+    {
+        var words = string.Join(' ', generation.Prompt.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var name = words.Length == 0 ? "generated video" : words.Length <= 60 ? words : words[..60].TrimEnd();
+        return $"{name}{(narrated ? " (narrated)" : "")}.mp4";
+    }
+}
+
+/// <summary>Fewer bytes arrived than MiniMax said the file has.</summary>
+public sealed class IncompleteDownloadException(long received, long expected)
+    : Exception($"The download ended after {received:N0} of {expected:N0} bytes.");

@@ -1,0 +1,56 @@
+namespace VaasWeb.Processing.Generation;
+
+/// <summary>
+/// How VaasWeb talks to MiniMax. Section <c>MiniMax</c>. The key comes from configuration or the environment
+/// (<c>MiniMax__ApiKey</c>); it is never logged, shown or stored. Without it the app runs and generation is off.
+/// </summary>
+public sealed class MiniMaxOptions
+{
+    public const string Section = "MiniMax";
+
+    /// <summary>Global <c>https://api.minimax.io</c>, mainland China <c>https://api.minimaxi.com</c>, or the emulator.</summary>
+    public string BaseUrl { get; set; } = "https://api.minimax.io";
+
+    public string? ApiKey { get; set; }
+
+    /// <summary>Each in-flight generation is asked about once per this many seconds (MiniMax asks for 5–30).</summary>
+    public double PollIntervalSeconds { get; set; } = 10;
+
+    /// <summary>Video generation requests sent in any 60 s window, however many wait (free plans allow 5).</summary>
+    public int SubmitPerMinute { get; set; } = 5;
+
+    /// <summary>A generation not finished this long after it was accepted is failed.</summary>
+    public double TimeoutMinutes { get; set; } = 30;
+
+    /// <summary>One HTTP attempt (until the answer's headers).</summary>
+    public double RequestTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Retries of one call after a transient failure; between them the wait doubles from <see cref="RetryDelaySeconds"/>, with jitter.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    public double RetryDelaySeconds { get; set; } = 2;
+
+    /// <summary>The breaker opens when this share of calls fails within <see cref="BreakerSamplingSeconds"/>.</summary>
+    public double BreakerFailureRatio { get; set; } = 0.5;
+
+    public int BreakerMinimumThroughput { get; set; } = 20;
+
+    public double BreakerSamplingSeconds { get; set; } = 60;
+
+    /// <summary>While open, calls fail at once instead of adding to an outage.</summary>
+    public double BreakerBreakSeconds { get; set; } = 30;
+
+    /// <summary>Polls running at once; the rest of a tick's due polls wait for a slot.</summary>
+    public int MaxConcurrentPolls { get; set; } = 16;
+
+    /// <summary>Queue an ingestion of every generated video, so it becomes searchable like an upload.</summary>
+    public bool IngestResults { get; set; } = true;
+
+    public string SpeechModel { get; set; } = "speech-2.6-hd";
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiKey) && Uri.TryCreate(BaseUrl, UriKind.Absolute, out _);
+
+    public TimeSpan PollInterval => TimeSpan.FromSeconds(PollIntervalSeconds);
+
+    public TimeSpan Timeout => TimeSpan.FromMinutes(TimeoutMinutes);
+}

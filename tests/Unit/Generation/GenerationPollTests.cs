@@ -1,0 +1,103 @@
+using VaasWeb.Processing.Generation;
+using VaasWeb.Processing.Tasks;
+using VaasWeb.Tests.Unit.Support;
+
+namespace VaasWeb.Tests.Unit.Generation;
+
+/// <summary>Following a generation MiniMax has accepted: faults while polling, MiniMax failing it, cancel, deadline, restart.</summary>
+public sealed class GenerationPollTests
+{
+    [Theory]
+    [InlineData("http_500", null)]
+    [InlineData("http_502", null)]
+    [InlineData("drop", null)]
+    [InlineData("malformed", null)]
+    [InlineData("slow", 3000)]
+    public async Task Poll_FailsForAWhile_SaysSoThenCompletes(string kind, int? delayMs)
+    {
+        await using var rig = await GenerationRig.StartAsync();
+        // More failures than one poll's retries (1 + 2): the whole first poll fails, the next one gets through.
+        await rig.AddFaultAsync("query", kind, count: 3, delayMs: delayMs);
+
+        var taskId = await rig.CreateAsync();
+        var trouble = await rig.Host.Events.WaitForAsync(taskId, s => s.StepDetail?.Contains("the last check failed", StringComparison.Ordinal) == true);
+        var finished = await rig.WaitForFinishAsync(taskId);
+
+        Assert.Equal(TaskState.InProgress, trouble.State);
+        Assert.Contains("asking again in 5 s", trouble.StepDetail, StringComparison.Ordinal);
+        Assert.True(finished.State == TaskState.Completed, $"{finished.State}: {finished.ErrorCode} {finished.ErrorMessage}");
+        var polls = await rig.RequestsAsync("query");
+        Assert.Equal(4, polls.Count);
+        Assert.True((polls[3].At - polls[2].At).TotalSeconds >= 4.9, $"the next poll came {polls[3].At - polls[2].At} after the last failed attempt");
+    }
+
+    [Fact]
+    public async Task Poll_MiniMaxFailsTheTask_FailsWithItsReason()
+    {
+        await using var rig = await GenerationRig.StartAsync(emulatorSettings: new { preparing_seconds = 60 });
+        var taskId = await rig.CreateAsync();
+        var miniMaxTaskId = await rig.AcceptedAsync(taskId);
+
+        await rig.FailOnMiniMaxAsync(miniMaxTaskId, 1027);
+        var finished = await rig.WaitForFinishAsync(taskId);
+
+        Assert.Equal(TaskState.Failed, finished.State);
+        Assert.Equal("minimax_1027", finished.ErrorCode);
+        Assert.Contains("output sensitive content", finished.ErrorMessage, StringComparison.Ordinal);
+        Assert.Empty(await rig.RequestsAsync("retrieve"));
+    }
+
+    [Fact]
+    public async Task Poll_NotDoneByTheDeadline_FailsWithTimeout()
+    {
+        await using var rig = await GenerationRig.StartAsync(
+            new Dictionary<string, string?> { ["MiniMax:TimeoutMinutes"] = "0.1" },
+            new { preparing_seconds = 1, queueing_seconds = 600 });
+
+        var taskId = await rig.CreateAsync();
+        var finished = await rig.WaitForFinishAsync(taskId);
+
+        Assert.Equal(TaskState.Failed, finished.State);
+        Assert.Equal("timeout", finished.ErrorCode);
+        Assert.Contains("Queueing", finished.ErrorMessage, StringComparison.Ordinal);
+        var polls = await rig.RequestsAsync("query");
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.Equal(polls.Count, (await rig.RequestsAsync("query")).Count);
+    }
+
+    [Fact]
+    public async Task Cancel_WhileMiniMaxWorks_StopsPollingAndSaysWho()
+    {
+        await using var rig = await GenerationRig.StartAsync(emulatorSettings: new { preparing_seconds = 60 });
+        var taskId = await rig.CreateAsync();
+        await rig.AcceptedAsync(taskId);
+
+        await rig.Host.Get<TaskCommands>().CancelAsync(taskId, "ada", CancellationToken.None);
+        var finished = await rig.WaitForFinishAsync(taskId, TimeSpan.FromSeconds(10));
+        var polls = (await rig.RequestsAsync("query")).Count;
+        await Task.Delay(TimeSpan.FromSeconds(6));
+
+        Assert.Equal(TaskState.Failed, finished.State);
+        Assert.Equal("cancelled", finished.ErrorCode);
+        Assert.Contains("ada", finished.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(polls, (await rig.RequestsAsync("query")).Count);
+    }
+
+    [Fact]
+    public async Task Restart_WhileMiniMaxWorks_ResumesPollingWithoutSubmittingAgain()
+    {
+        await using var rig = await GenerationRig.StartAsync(emulatorSettings: new { preparing_seconds = 3, queueing_seconds = 3, processing_seconds = 3, render_width = 160 });
+        var taskId = await rig.CreateAsync();
+        var miniMaxTaskId = await rig.AcceptedAsync(taskId);
+
+        await rig.RestartAppAsync();
+        var finished = await rig.WaitForFinishAsync(taskId);
+
+        Assert.True(finished.State == TaskState.Completed, $"{finished.State}: {finished.ErrorCode} {finished.ErrorMessage}");
+        Assert.Equal(1, finished.Attempt);
+        Assert.Single(await rig.RequestsAsync("video_generation"));
+        var generation = await rig.GenerationAsync(taskId);
+        Assert.Equal(miniMaxTaskId, generation.MiniMaxTaskId);
+        Assert.Equal(GenerationPhase.Done, generation.Phase);
+    }
+}
