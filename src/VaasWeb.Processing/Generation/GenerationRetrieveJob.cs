@@ -202,6 +202,8 @@ public sealed class GenerationRetrieveJob(
                 {
                     var (task, stored) = await LoadForUpdateAsync(db, generation.TaskId);
                     stored.Narrated(video.Id);
+                    // The narrated cut is what was asked for: the task (and its card's Play link) points at it.
+                    task.AttachVideo(video, lifecycle.Now);
                     task.ReportStep(GenerationSteps.Narrate, 99, "narrated cut stored", lifecycle.Now);
                     return task;
                 }, cancellationToken);

@@ -63,12 +63,12 @@ public static class GenerationRules
         {
             if (!found.Durations.Contains(duration))
             {
-                problems.Add($"duration must be {string.Join(" or ", found.Durations)} seconds for {found.Name}.");
+                problems.Add($"duration {duration} s is not offered by {found.Name}: use {string.Join(" or ", found.Durations)} seconds.");
             }
 
             if (!found.Resolutions.Contains(resolution?.Trim().ToUpperInvariant() ?? ""))
             {
-                problems.Add($"resolution must be {string.Join(", ", found.Resolutions)} for {found.Name}.");
+                problems.Add($"resolution {resolution ?? "(none)"} is not offered by {found.Name}: use {string.Join(" or ", found.Resolutions)}.");
             }
             else if (string.Equals(resolution?.Trim(), "1080P", StringComparison.OrdinalIgnoreCase) && duration != 6)
             {

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VaasWeb.Processing.Generation;
 
@@ -33,8 +34,8 @@ public sealed record GenerationResponse(
     string? NarrationText,
     string? VoiceId,
     GenerationPhase Phase,
-    string? MiniMaxTaskId,
-    string? MiniMaxStatus,
+    [property: JsonPropertyName("minimax_task_id")] string? MiniMaxTaskId,
+    [property: JsonPropertyName("minimax_status")] string? MiniMaxStatus,
     int? VideoWidth,
     int? VideoHeight,
     Guid? VideoId,
