@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>
     ["events"] = EventsBenchmark.RunAsync,
     ["board"] = BoardBenchmark.RunAsync,
     ["search"] = SearchBenchmark.RunAsync,
+    ["generations"] = GenerationsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

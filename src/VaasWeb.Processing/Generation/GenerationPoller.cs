@@ -46,20 +46,46 @@ public sealed class GenerationPoller(
         tracked.Stop.Token.Register(() => _ = CancelledAsync(tracked));
     }
 
-    /// <summary>Starts the polls that are due; returns how many.</summary>
-    public int DispatchDue()
+    /// <summary>
+    /// A poll is started at the tick nearest its time, not the first one after it: otherwise one that falls a few
+    /// milliseconds after a tick would wait a whole second, and every round would take the interval plus a second.
+    /// </summary>
+    public static readonly TimeSpan TickTolerance = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Starts the polls that are due, oldest first; returns how many. Called every second. At most a second's share
+    /// of all tracked tasks is started per call (with some slack), so generations accepted in a burst (a restart, a
+    /// high submit rate) are spread over the interval instead of all being asked about in the same second; each then
+    /// keeps its place, because its next poll is counted from its own last answer.
+    /// </summary>
+    /// <param name="tick">
+    /// When this tick was due (Quartz's scheduled fire time). Schedules are counted on that regular grid, so a tick
+    /// that fires late moves one poll by its lateness and not every later one.
+    /// </param>
+    public int DispatchDue(DateTimeOffset? tick = null)
     {
-        var now = lifecycle.Now;
-        var interval = options.Value.PollInterval;
-        var started = 0;
-        foreach (var tracked in _tracked.Values)
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            if (tracked.NextPollAt > now || lifetime.ApplicationStopping.IsCancellationRequested || Interlocked.CompareExchange(ref tracked.InFlight, 1, 0) != 0)
+            return 0;
+        }
+
+        var now = tick ?? lifecycle.Now;
+        var interval = options.Value.PollInterval;
+        var budget = PerTickBudget(_tracked.Count, interval);
+        var due = _tracked.Values.Where(t => t.NextPollAt <= now + TickTolerance && Volatile.Read(ref t.InFlight) == 0)
+            .OrderBy(t => t.NextPollAt)
+            .Take(budget)
+            .ToList();
+        var started = 0;
+        foreach (var tracked in due)
+        {
+            if (Interlocked.CompareExchange(ref tracked.InFlight, 1, 0) != 0)
             {
                 continue;
             }
 
-            // Set again when the answer is in (see PollAsync); this keeps a long poll from being dispatched twice.
+            // One poll per interval, counted from when each starts; PollAsync pushes it back after a poll that overran.
+            tracked.DispatchedAt = now;
             tracked.NextPollAt = now + interval;
             var poll = PollAsync(tracked);
             _polls.TryAdd(poll, 0);
@@ -69,6 +95,10 @@ public sealed class GenerationPoller(
 
         return started;
     }
+
+    /// <summary>Polls one tick may start: a 1 s share of one round over all tasks, plus a fifth and one for slack.</summary>
+    public static int PerTickBudget(int tracked, TimeSpan interval) =>
+        (int)Math.Ceiling(tracked / Math.Max(interval.TotalSeconds, 1) * 1.2) + 1;
 
     private async Task PollAsync(Tracked tracked)
     {
@@ -110,9 +140,12 @@ public sealed class GenerationPoller(
         }
         finally
         {
-            // Counted from the last answer (or give-up), retries included, so MiniMax is never asked about one task
-            // more often than once per interval (it asks for 5-30 s); the 1 s tick adds at most a second.
-            tracked.NextPollAt = lifecycle.Now + options.Value.PollInterval;
+            // Retries belong to the poll they retry. A poll that ran long (slow answers, retries) is followed by at
+            // least half an interval of quiet rather than by the next poll at once.
+            var interval = options.Value.PollInterval;
+            var afterQuiet = lifecycle.Now + interval / 2;
+            var onSchedule = tracked.DispatchedAt + interval;
+            tracked.NextPollAt = afterQuiet > onSchedule ? afterQuiet : onSchedule;
             Interlocked.Exchange(ref tracked.InFlight, 0);
             _slots.Release();
         }
@@ -230,6 +263,7 @@ public sealed class GenerationPoller(
         public CancellationTokenSource Stop { get; } = new();
         public IDisposable? Registration { get; set; }
         public DateTimeOffset NextPollAt { get; set; }
+        public DateTimeOffset DispatchedAt { get; set; }
         public string? LastStatus { get; set; }
         public string? LastError { get; set; }
 
@@ -247,7 +281,7 @@ public sealed class GenerationPollJob(GenerationPoller poller) : IJob
 
     public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        poller.DispatchDue();
+        poller.DispatchDue(context.ScheduledFireTimeUtc);
         return ValueTask.CompletedTask;
     }
 }

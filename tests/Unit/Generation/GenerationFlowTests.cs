@@ -13,7 +13,7 @@ public sealed class GenerationFlowTests
     public async Task Generate_PromptAccepted_PollsEveryIntervalThenStoresTheVideo()
     {
         // Long enough phases that polls at 5 s and 10 s see them; done by the third poll.
-        await using var rig = await GenerationRig.StartAsync(emulatorSettings: new { preparing_seconds = 1, queueing_seconds = 7, processing_seconds = 7, render_width = 160 });
+        await using var rig = await GenerationRig.StartAsync(emulatorSettings: new { preparing_seconds = 1, queueing_seconds = 7, processing_seconds = 4, render_width = 160 });
 
         var taskId = await rig.CreateAsync();
         var finished = await rig.WaitForFinishAsync(taskId);
@@ -39,8 +39,8 @@ public sealed class GenerationFlowTests
         Assert.Equal(3, polls.Count);
         foreach (var (earlier, later) in polls.Zip(polls.Skip(1)))
         {
-            // Never sooner than the interval; later only by the 1 s tick and a busy machine.
-            Assert.InRange((later.At - earlier.At).TotalSeconds, 4.9, 7.5);
+            // On the 1 s tick grid: a tick that fires late on a busy machine moves that one poll by its lateness.
+            Assert.InRange((later.At - earlier.At).TotalSeconds, 4.5, 7);
         }
 
         Assert.Single(await rig.RequestsAsync("retrieve"));

@@ -10,6 +10,8 @@ public sealed class GenerationPollTests
     [Theory]
     [InlineData("http_500", null)]
     [InlineData("http_502", null)]
+    [InlineData("http_503", null)]
+    [InlineData("http_429", null)]
     [InlineData("drop", null)]
     [InlineData("malformed", null)]
     [InlineData("slow", 3000)]
@@ -28,7 +30,36 @@ public sealed class GenerationPollTests
         Assert.True(finished.State == TaskState.Completed, $"{finished.State}: {finished.ErrorCode} {finished.ErrorMessage}");
         var polls = await rig.RequestsAsync("query");
         Assert.Equal(4, polls.Count);
-        Assert.True((polls[3].At - polls[2].At).TotalSeconds >= 4.9, $"the next poll came {polls[3].At - polls[2].At} after the last failed attempt");
+        // The retries were part of the first poll; the next poll came an interval after it began, not sooner.
+        Assert.True((polls[3].At - polls[0].At).TotalSeconds >= 4.9, $"the next poll came {polls[3].At - polls[0].At} after the failed one began");
+    }
+
+    [Fact]
+    public async Task Poll_RetryableErrorCode_RetriedWithinThePollAndCompleted()
+    {
+        await using var rig = await GenerationRig.StartAsync();
+        await rig.AddFaultAsync("query", "base_resp", count: 2, code: 1033);
+
+        var taskId = await rig.CreateAsync();
+        var finished = await rig.WaitForFinishAsync(taskId);
+
+        Assert.True(finished.State == TaskState.Completed, $"{finished.State}: {finished.ErrorCode} {finished.ErrorMessage}");
+        Assert.Equal(3, (await rig.RequestsAsync("query")).Count);
+    }
+
+    [Fact]
+    public async Task Poll_PermanentErrorCode_FailsWithCodeAndWhatToDo()
+    {
+        await using var rig = await GenerationRig.StartAsync();
+        await rig.AddFaultAsync("query", "base_resp", code: 1004);
+
+        var taskId = await rig.CreateAsync();
+        var finished = await rig.WaitForFinishAsync(taskId);
+
+        Assert.Equal(TaskState.Failed, finished.State);
+        Assert.Equal("minimax_1004", finished.ErrorCode);
+        Assert.Contains("MiniMax:ApiKey", finished.ErrorMessage, StringComparison.Ordinal);
+        Assert.Single(await rig.RequestsAsync("query"));
     }
 
     [Fact]

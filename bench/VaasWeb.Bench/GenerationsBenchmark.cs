@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using MiniMax.Emulator;
+using MiniMax.Emulator.Faults;
+using MiniMax.Emulator.Requests;
+
+namespace VaasWeb.Bench;
+
+/// <summary>
+/// The real app (its own process) with many generations in flight against the MiniMax emulator (this process).
+/// Creates them over REST, waits until MiniMax has accepted them all, then watches for a window: how often each
+/// task is polled and the gaps between its polls (goal: once per interval, never sooner), and the app's CPU and
+/// resident memory. Also the most submits seen in any 60 s against SubmitPerMinute, and a second short run
+/// at 5 a minute where that limit actually binds.
+/// Options: --count 1000 --interval 10 --window 60 --submit-per-minute 2000 --rate-check-count 12 (0 skips it).
+/// </summary>
+internal static class GenerationsBenchmark
+{
+    private const string ApiKey = "emulator-key";
+    private const double PreparingSeconds = 60;
+    private const double QueueingSeconds = 120;
+
+    // Nothing finishes during a run, however slow the submits, so the window holds polls only: no renders, no downloads.
+    private const double ProcessingSeconds = 3600;
+
+    // What MiniMax's free plans allow, and the app's default.
+    private const int RateCheckPerMinute = 5;
+    private static readonly TimeSpan RateCheckWatch = TimeSpan.FromSeconds(70);
+    private static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(1);
+
+    public static async Task RunAsync(string[] args)
+    {
+        var count = (int)Option(args, "--count", 1000);
+        var interval = Option(args, "--interval", 10);
+        var window = TimeSpan.FromSeconds(Option(args, "--window", 60));
+        var submitPerMinute = (int)Option(args, "--submit-per-minute", 2000);
+        var rateCheckCount = (int)Option(args, "--rate-check-count", 12);
+        var work = Directory.CreateTempSubdirectory("vaasweb-generations-bench-").FullName;
+        var emulator = await EmulatorApp.StartAsync($"--Emulator:DataDirectory={Path.Combine(work, "emulator")}",
+            $"--Emulator:PreparingSeconds={PreparingSeconds}", $"--Emulator:QueueingSeconds={QueueingSeconds}",
+            $"--Emulator:ProcessingSeconds={ProcessingSeconds}", "--Logging:LogLevel:Default=Warning");
+        try
+        {
+            var log = emulator.Services.GetRequiredService<RequestLog>();
+            await MeasurePollingAsync(emulator, log, Path.Combine(work, "vaas"), count, interval, window, submitPerMinute);
+            if (rateCheckCount > 0)
+            {
+                await CheckSubmitLimitAsync(emulator, log, Path.Combine(work, "vaas-rate"), rateCheckCount, interval);
+            }
+        }
+        finally
+        {
+            await emulator.StopAsync();
+            await emulator.DisposeAsync();
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task MeasurePollingAsync(WebApplication emulator, RequestLog log, string data, int count, double interval, TimeSpan window, int submitPerMinute)
+    {
+        await using var app = await StartVaasWebAsync(emulator, data, interval, submitPerMinute);
+        using var http = new HttpClient { BaseAddress = app.Address };
+        Console.WriteLine($"VaasWeb (pid {app.Pid}) polls every {interval} s and submits at most {submitPerMinute} a minute; emulator phases "
+                          + $"preparing {PreparingSeconds} s, queueing {QueueingSeconds} s, processing {ProcessingSeconds} s.");
+
+        // What the app costs with nothing in flight, to read the window's numbers against. Measured once the start's
+        // JIT tiering and first background runs are over: they take most of the first half-minute.
+        await Task.Delay(TimeSpan.FromSeconds(30));
+        var idle = await CpuShareAsync(app, TimeSpan.FromSeconds(15));
+
+        Console.WriteLine($"Creating {count} generations over REST...");
+        var clock = Stopwatch.StartNew();
+        await CreateGenerationsAsync(http, count, "A lighthouse on a cliff at dusk, waves crashing below");
+        var created = clock.Elapsed;
+        // At the configured rate, plus time for the app to write each one; a slower app is reported, not waited for.
+        var submits = await WaitForAcceptedAsync(log, count, TimeSpan.FromMinutes((double)count / submitPerMinute) + TimeSpan.FromMinutes(3));
+        var acceptedAfter = clock.Elapsed;
+        var accepted = submits.Where(s => s.Status == 200 && s.TaskId is not null).Select(s => s.TaskId!).ToHashSet();
+
+        Console.WriteLine($"Watching the polls for {window.TotalSeconds:0} s...");
+        log.Clear();
+        var windowStart = DateTimeOffset.UtcNow;
+        var rssStart = app.ResidentBytes();
+        var ((cpu, wall), rssPeak) = await app.MeasurePeakAsync(() => CpuShareAsync(app, window));
+        var rssEnd = app.ResidentBytes();
+        var queries = log.Entries(EndpointNames.Query);
+
+        // Each of these moves from preparing to queueing in the window, a change the app writes once at its next poll.
+        var moved = submits.Where(s => s.Status == 200).Select(s => At(s).AddSeconds(PreparingSeconds)).Count(at => at >= windowStart && at < windowStart + wall);
+
+        Console.WriteLine();
+        Console.WriteLine($"=== generations: {accepted.Count} of {count} in flight, poll interval {interval} s, window {wall.TotalSeconds:0.0} s ===");
+        Console.WriteLine($"submit   {count} created over REST in {created.TotalSeconds:0.0} s; {accepted.Count} accepted by MiniMax {acceptedAfter.TotalSeconds:0.0} s after the first POST");
+        Console.WriteLine($"         {submits.Count} video_generation requests ({submits.Count(s => s.Status != 200)} not 200), "
+                          + $"sent over {SendingTime(submits).TotalSeconds:0.0} s; most in any 60 s: {MostInAnyMinute(submits)} (limit {submitPerMinute})");
+        ReportPolls(queries, accepted, interval, wall);
+        Console.WriteLine($"app      CPU {cpu.TotalSeconds / wall.TotalSeconds:P1} of one core ({cpu.TotalSeconds:0.00} s in {wall.TotalSeconds:0.0} s; "
+                          + $"idle before the generations {idle.Cpu.TotalSeconds / idle.Wall.TotalSeconds:P1}); {moved} tasks moved preparing -> queueing in the window");
+        Console.WriteLine($"         RSS start {MiB(rssStart):0.0} MiB, peak {MiB(rssPeak):0.0} MiB, end {MiB(rssEnd):0.0} MiB");
+    }
+
+    /// <summary>Per task: how many polls in the window and the time between each two (goal: once per interval, never sooner).</summary>
+    private static void ReportPolls(IReadOnlyList<RequestLogEntry> queries, HashSet<string> accepted, double interval, TimeSpan wall)
+    {
+        var polls = queries.Where(q => q.TaskId is not null).GroupBy(q => q.TaskId!).ToDictionary(g => g.Key, g => g.Select(At).Order().ToArray());
+        var perTask = accepted.Select(id => polls.TryGetValue(id, out var times) ? times.Length : 0).ToArray();
+        var gapsPerTask = polls.Values.Select(times => times.Zip(times.Skip(1), (a, b) => (b - a).TotalSeconds).ToArray()).ToArray();
+        var gaps = gapsPerTask.SelectMany(g => g).Order().ToArray();
+        var intervals = wall.TotalSeconds / interval;
+        Console.WriteLine($"polling  {queries.Count} queries ({queries.Count(q => q.Status != 200)} not 200) in {intervals:0.0} intervals: "
+                          + $"{perTask.Sum() / (double)Math.Max(perTask.Length, 1) / intervals:0.00} polls per task per interval (goal 1); "
+                          + $"per task min {perTask.DefaultIfEmpty().Min()}, max {perTask.DefaultIfEmpty().Max()}");
+        Console.WriteLine($"         gap between one task's polls: min {gaps.DefaultIfEmpty(double.NaN).First():0.00} s, p50 {Tools.Percentile(gaps, 50):0.00} s, "
+                          + $"p99 {Tools.Percentile(gaps, 99):0.00} s, max {gaps.DefaultIfEmpty(double.NaN).Last():0.00} s ({gaps.Length} gaps)");
+        Console.WriteLine($"         tasks polled 0 times: {perTask.Count(n => n == 0)}; tasks polled twice within less than {interval} s: "
+                          + $"{gapsPerTask.Count(g => g.Any(gap => gap < interval))}; queries for tasks not accepted above: {polls.Keys.Count(id => !accepted.Contains(id))}");
+    }
+
+    /// <summary>A fresh app at 5 submits a minute, given more than that: the most sent in any 60 s is the number to read.</summary>
+    private static async Task CheckSubmitLimitAsync(WebApplication emulator, RequestLog log, string data, int count, double interval)
+    {
+        log.Clear();
+        await using var app = await StartVaasWebAsync(emulator, data, interval, RateCheckPerMinute);
+        using var http = new HttpClient { BaseAddress = app.Address };
+        Console.WriteLine();
+        Console.WriteLine($"Submit limit check: {count} generations at {RateCheckPerMinute} a minute, watched for {RateCheckWatch.TotalSeconds:0} s...");
+        await CreateGenerationsAsync(http, count, "A paper boat drifting down a rain gutter");
+        await Task.Delay(RateCheckWatch);
+        var submits = log.Entries(EndpointNames.VideoGeneration);
+        var first = submits.Count == 0 ? default : At(submits[0]);
+        var sentAt = string.Join(", ", submits.Select(s => $"+{(At(s) - first).TotalSeconds:0.0}"));
+        Console.WriteLine($"=== submit limit {RateCheckPerMinute}/min: {submits.Count} of {count} sent in {RateCheckWatch.TotalSeconds:0} s "
+                          + $"({submits.Count(s => s.Status != 200)} not 200); most in any 60 s: {MostInAnyMinute(submits)} (limit {RateCheckPerMinute}) ===");
+        Console.WriteLine($"sent at (s after the first): {sentAt}");
+    }
+
+    private static Task<ServerProcess> StartVaasWebAsync(WebApplication emulator, string data, double interval, int submitPerMinute) =>
+        ServerProcess.StartAsync(Path.Combine(Repository.Root, "src", "VaasWeb", "bin", "Release", "net10.0"), "/healthz", "VaasWeb.dll",
+            "--urls", "http://127.0.0.1:{port}", "--Storage:DataDirectory", data, "--Logging:LogLevel:Default", "Warning",
+            "--MiniMax:BaseUrl", EmulatorApp.AddressOf(emulator).ToString(), "--MiniMax:ApiKey", ApiKey,
+            "--MiniMax:PollIntervalSeconds", interval.ToString(CultureInfo.InvariantCulture),
+            "--MiniMax:SubmitPerMinute", submitPerMinute.ToString(CultureInfo.InvariantCulture), "--MiniMax:IngestResults", "false");
+
+    private static async Task CreateGenerationsAsync(HttpClient http, int count, string prompt) =>
+        await Parallel.ForEachAsync(Enumerable.Range(1, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, cancellationToken) =>
+            (await http.PostAsJsonAsync("/api/generations", new { prompt = $"{prompt}, take {i}" }, cancellationToken)).EnsureSuccessStatusCode());
+
+    /// <summary>Every submit the emulator saw once <paramref name="count"/> were accepted, or when the time is up.</summary>
+    private static async Task<IReadOnlyList<RequestLogEntry>> WaitForAcceptedAsync(RequestLog log, int count, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
+        while (true)
+        {
+            var submits = log.Entries(EndpointNames.VideoGeneration);
+            var accepted = submits.Count(s => s.Status == 200);
+            if (accepted >= count || clock.Elapsed > timeout)
+            {
+                Console.WriteLine($"  {accepted} of {count} accepted after {clock.Elapsed.TotalSeconds:0} s{(accepted < count ? "; not waiting longer" : "")}");
+                return submits;
+            }
+
+            if (clock.Elapsed - lastReport >= TimeSpan.FromSeconds(10))
+            {
+                lastReport = clock.Elapsed;
+                Console.WriteLine($"  {accepted} of {count} accepted after {clock.Elapsed.TotalSeconds:0} s");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>The app's CPU time (user + system, from /proc/pid/stat) over a wait of <paramref name="duration"/>.</summary>
+    private static async Task<(TimeSpan Cpu, TimeSpan Wall)> CpuShareAsync(ServerProcess app, TimeSpan duration)
+    {
+        using var process = Process.GetProcessById(app.Pid);
+        var before = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(duration);
+        process.Refresh();
+        return (process.TotalProcessorTime - before, clock.Elapsed);
+    }
+
+    /// <summary>The limit is a sliding window, not a per-minute average: a burst of the whole limit at once is allowed.</summary>
+    private static int MostInAnyMinute(IReadOnlyList<RequestLogEntry> requests)
+    {
+        var times = requests.Select(At).Order().ToArray();
+        var most = 0;
+        for (int first = 0, last = 0; first < times.Length; first++)
+        {
+            // Half-open, as the app's gate counts: a send exactly 60 s after another is in a new window.
+            while (last < times.Length && times[last] - times[first] < RateWindow)
+            {
+                last++;
+            }
+
+            most = Math.Max(most, last - first);
+        }
+
+        return most;
+    }
+
+    private static TimeSpan SendingTime(IReadOnlyList<RequestLogEntry> requests) =>
+        requests.Count == 0 ? TimeSpan.Zero : requests.Max(At) - requests.Min(At);
+
+    private static DateTimeOffset At(RequestLogEntry entry) =>
+        DateTimeOffset.Parse(entry.At, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    private static double MiB(long bytes) => bytes / (1024.0 * 1024);
+
+    private static double Option(string[] args, string name, double fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? double.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}
