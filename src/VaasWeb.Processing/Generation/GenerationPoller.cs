@@ -46,6 +46,15 @@ public sealed class GenerationPoller(
         tracked.Stop.Token.Register(() => _ = CancelledAsync(tracked));
     }
 
+    /// <summary>Stops following a generation as if its cancel had arrived here: the task ends as cancelled.</summary>
+    public void Stop(Guid taskId)
+    {
+        if (_tracked.TryGetValue(taskId, out var tracked))
+        {
+            tracked.Stop.Cancel();
+        }
+    }
+
     /// <summary>
     /// A poll is started at the tick nearest its time, not the first one after it: otherwise one that falls a few
     /// milliseconds after a tick would wait a whole second, and every round would take the interval plus a second.
@@ -168,9 +177,14 @@ public sealed class GenerationPoller(
                 {
                     var generation = await db.Generations.FindAsync(tracked.TaskId);
                     generation!.Succeeded(report.FileId!, report.Width, report.Height);
+                    if (task.FailIfCancelRequested(now, $"MiniMax had made the video (file {report.FileId}); it is not fetched"))
+                    {
+                        return true;
+                    }
+
                     return task.ReportStep(GenerationSteps.Download, GenerationSteps.ProgressOf(GenerationPhase.Retrieving), "MiniMax: Success; fetching the file", now);
                 });
-                if (change is { Changed: true })
+                if (change is { Changed: true, Task.State: TaskState.InProgress })
                 {
                     await queue.ScheduleRetrievalAsync(tracked.TaskId, TimeSpan.Zero);
                 }
@@ -190,13 +204,19 @@ public sealed class GenerationPoller(
 
                 tracked.LastStatus = report.RawStatus;
                 tracked.LastError = null;
-                await lifecycle.ChangeRunningAsync(tracked.TaskId, async (db, task, now) =>
+                var reported = await lifecycle.ChangeRunningAsync(tracked.TaskId, async (db, task, now) =>
                 {
+                    if (task.FailIfCancelRequested(now))
+                    {
+                        return true;
+                    }
+
                     var generation = await db.Generations.FindAsync(tracked.TaskId);
                     generation!.Report(report.RawStatus);
                     generation.NoteTrouble(null);
                     return task.ReportStep(GenerationSteps.Generate, GenerationSteps.ProgressOf(report.Status), $"MiniMax: {report.RawStatus}", now);
                 });
+                UntrackUnlessRunning(tracked, reported);
                 break;
         }
     }
@@ -211,13 +231,28 @@ public sealed class GenerationPoller(
 
         tracked.LastError = error;
         var interval = options.Value.PollIntervalSeconds;
-        await lifecycle.ChangeRunningAsync(tracked.TaskId, async (db, task, now) =>
+        var noted = await lifecycle.ChangeRunningAsync(tracked.TaskId, async (db, task, now) =>
         {
+            if (task.FailIfCancelRequested(now))
+            {
+                return true;
+            }
+
             var generation = await db.Generations.FindAsync(tracked.TaskId);
             generation!.NoteTrouble(error);
             var status = tracked.LastStatus is null ? "" : $"MiniMax: {tracked.LastStatus}; ";
             return task.ReportStep(GenerationSteps.Generate, task.Progress, $"{status}the last check failed ({error}); asking again in {interval:0} s", now);
         });
+        UntrackUnlessRunning(tracked, noted);
+    }
+
+    /// <summary>A task that is no longer running (ended by a cancel, or elsewhere) is not polled again.</summary>
+    private void UntrackUnlessRunning(Tracked tracked, TaskChange? change)
+    {
+        if (change is null || change.Task.State != TaskState.InProgress)
+        {
+            Untrack(tracked);
+        }
     }
 
     private async Task CancelledAsync(Tracked tracked)

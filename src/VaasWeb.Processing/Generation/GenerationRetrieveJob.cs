@@ -226,11 +226,16 @@ public sealed class GenerationRetrieveJob(
 
         var change = await lifecycle.ChangeRunningAsync(taskId, async (db, task, now) =>
         {
+            if (task.FailIfCancelRequested(now))
+            {
+                return true;
+            }
+
             var stored = await db.Generations.FindAsync(taskId);
             stored!.NoteTrouble(error);
             return task.ReportStep(task.CurrentStep ?? GenerationSteps.Download, task.Progress, $"{error}; trying again in {delay.TotalSeconds:0} s", now);
         });
-        if (change is { Changed: true })
+        if (change is { Changed: true, Task.State: TaskState.InProgress })
         {
             logger.LogInformation("Generation {TaskId}: storing the result failed for now ({Error}); trying again in {Delay}", taskId, error, delay);
             await queue.ScheduleRetrievalAsync(taskId, delay);

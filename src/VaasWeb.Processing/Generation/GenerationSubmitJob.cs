@@ -76,6 +76,11 @@ public sealed class GenerationSubmitJob(
         var phase = GenerationPhase.Submitting;
         var started = await lifecycle.ChangeAsync(taskId, async (db, task, now) =>
         {
+            if (task.FailIfCancelRequested(now))
+            {
+                return true;
+            }
+
             generation = await db.Generations.FirstAsync(g => g.TaskId == taskId);
             phase = generation.ResumePhase();
             if (phase == GenerationPhase.Submitting)
@@ -90,7 +95,7 @@ public sealed class GenerationSubmitJob(
             return task.ReportStep(phase == GenerationPhase.Retrieving ? GenerationSteps.Download : GenerationSteps.Narrate,
                 GenerationSteps.ProgressOf(phase), "resuming where the last run stopped", now);
         }, CancellationToken.None);
-        if (started is not { Changed: true } || generation is null)
+        if (started is not { Changed: true, Task.State: TaskState.InProgress } || generation is null)
         {
             return;
         }
@@ -107,7 +112,19 @@ public sealed class GenerationSubmitJob(
             var request = new VideoGenerationRequest(generation.Model, generation.Prompt.Length == 0 ? null : generation.Prompt,
                 generation.PromptOptimizer, await FirstFrameDataUrlAsync(generation), generation.DurationSeconds, generation.Resolution);
             var miniMaxTaskId = await client.SubmitAsync(request, CancellationToken.None);
-            await AcceptedAsync(taskId, miniMaxTaskId, stop.IsCancellationRequested);
+            // Logged before anything else can fail: from here on, MiniMax's id is what avoids paying twice.
+            logger.LogInformation("Generation {TaskId} accepted by MiniMax as task {MiniMaxTaskId}", taskId, miniMaxTaskId);
+            try
+            {
+                await AcceptedAsync(taskId, miniMaxTaskId, stop);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Generation {TaskId}: MiniMax task {MiniMaxTaskId} could not be recorded", taskId, miniMaxTaskId);
+                await lifecycle.EndAsync(taskId, (task, now) => task.Fail("submit_outcome_unknown",
+                    $"MiniMax accepted the request as task {miniMaxTaskId}, but it could not be recorded ({e.Message}); "
+                    + "its result is not fetched. Re-running sends a new, charged request.", now));
+            }
         }
         catch (MiniMaxException e) when (!e.MayHaveReachedServer && e.IsTransient)
         {
@@ -132,7 +149,7 @@ public sealed class GenerationSubmitJob(
         }
     }
 
-    private async Task AcceptedAsync(Guid taskId, string miniMaxTaskId, bool cancelRequested)
+    private async Task AcceptedAsync(Guid taskId, string miniMaxTaskId, CancellationTokenSource stop)
     {
         var timeout = options.Value.Timeout;
         var change = await lifecycle.ChangeRunningAsync(taskId, async (db, task, now) =>
@@ -148,10 +165,14 @@ public sealed class GenerationSubmitJob(
 
             return task.ReportStep(GenerationSteps.Generate, GenerationSteps.ProgressOf(GenerationPhase.Generating), $"MiniMax task {miniMaxTaskId}: submitted", now);
         });
-        logger.LogInformation("Generation {TaskId} accepted by MiniMax as task {MiniMaxTaskId}", taskId, miniMaxTaskId);
-        if (change is { Task.State: TaskState.InProgress } && !cancelRequested)
+        if (change is { Task.State: TaskState.InProgress })
         {
             poller.Track(taskId, miniMaxTaskId, lifecycle.Now + options.Value.PollInterval, lifecycle.Now + timeout);
+            // A cancel that reached this job before the poller registered for it is handed on.
+            if (stop.IsCancellationRequested)
+            {
+                poller.Stop(taskId);
+            }
         }
     }
 
@@ -161,6 +182,11 @@ public sealed class GenerationSubmitJob(
         var giveUpAfter = options.Value.Timeout;
         await lifecycle.ChangeRunningAsync(taskId, async (db, task, now) =>
         {
+            if (task.FailIfCancelRequested(now, "it was not sent"))
+            {
+                return true;
+            }
+
             var generation = await db.Generations.FirstAsync(g => g.TaskId == taskId);
             if (now - generation.CreatedAt > giveUpAfter)
             {

@@ -60,7 +60,7 @@ public sealed class MiniMaxClient
     public async Task<string> SubmitAsync(VideoGenerationRequest request, CancellationToken cancellationToken)
     {
         var answer = await PostAsync<VideoGenerationResponse>("v1/video_generation", request, cancellationToken);
-        EnsureSucceeded(answer.BaseResp, mayHaveReachedServer: false);
+        EnsureSucceeded(answer.BaseResp, mayHaveTakenEffect: true);
         if (string.IsNullOrWhiteSpace(answer.TaskId))
         {
             // It said yes without saying to what: a task may exist that we cannot follow.
@@ -84,7 +84,7 @@ public sealed class MiniMaxClient
             return new GenerationReport(status, raw, null, null, null, code, answer.BaseResp?.StatusMsg);
         }
 
-        EnsureSucceeded(answer.BaseResp, mayHaveReachedServer: false);
+        EnsureSucceeded(answer.BaseResp, mayHaveTakenEffect: false);
         if (answer.Status is null)
         {
             throw Malformed("the status answer has no status");
@@ -102,7 +102,7 @@ public sealed class MiniMaxClient
     public async Task<MiniMaxFile> RetrieveAsync(string fileId, CancellationToken cancellationToken)
     {
         var answer = await GetAsync<FileRetrieveResponse>($"v1/files/retrieve?file_id={Uri.EscapeDataString(fileId)}", cancellationToken);
-        EnsureSucceeded(answer.BaseResp, mayHaveReachedServer: false);
+        EnsureSucceeded(answer.BaseResp, mayHaveTakenEffect: false);
         var file = answer.File ?? throw Malformed("the file answer has no file");
         if (!Uri.TryCreate(file.DownloadUrl, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http"))
         {
@@ -130,14 +130,29 @@ public sealed class MiniMaxClient
         var buffer = new byte[81920];
         long total = 0;
         int read;
+        // The pipeline's timeouts end at the headers; a body that stops flowing is cut after the same idle time.
+        var idleLimit = TimeSpan.FromSeconds(Math.Max(_options.RequestTimeoutSeconds, 1));
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            while (true)
             {
+                idle.CancelAfter(idleLimit);
+                read = await body.ReadAsync(buffer, idle.Token);
+                if (read == 0)
+                {
+                    break;
+                }
+
                 await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 total += read;
                 progress?.Report(total);
             }
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new MiniMaxException("download_stalled", $"The download stopped sending for {idleLimit.TotalSeconds:0} s after {total:N0} bytes.",
+                isTransient: true, mayHaveReachedServer: true, e);
         }
         catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
@@ -152,7 +167,7 @@ public sealed class MiniMaxClient
         var audio = new AudioSetting();
         var request = new TextToSpeechRequest(_options.SpeechModel, text, Stream: false, new VoiceSetting(voiceId), audio, OutputFormat: "hex");
         var answer = await PostAsync<TextToSpeechResponse>("v1/t2a_v2", request, cancellationToken);
-        EnsureSucceeded(answer.BaseResp, mayHaveReachedServer: false);
+        EnsureSucceeded(answer.BaseResp, mayHaveTakenEffect: true);
         var hex = answer.Data?.Audio;
         if (string.IsNullOrEmpty(hex))
         {
@@ -176,7 +191,7 @@ public sealed class MiniMaxClient
     public async Task<IReadOnlyList<MiniMaxVoice>> GetVoicesAsync(CancellationToken cancellationToken)
     {
         var answer = await PostAsync<GetVoiceResponse>("v1/get_voice", new GetVoiceRequest("all"), cancellationToken);
-        EnsureSucceeded(answer.BaseResp, mayHaveReachedServer: false);
+        EnsureSucceeded(answer.BaseResp, mayHaveTakenEffect: false);
         static IEnumerable<MiniMaxVoice> Of(IReadOnlyList<VoiceEntry>? entries, bool cloned) =>
             (entries ?? []).Where(v => !string.IsNullOrWhiteSpace(v.VoiceId))
                 .Select(v => new MiniMaxVoice(v.VoiceId!, string.IsNullOrWhiteSpace(v.VoiceName) ? v.VoiceId! : v.VoiceName, cloned));
@@ -194,7 +209,7 @@ public sealed class MiniMaxClient
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint("v1/files/upload")) { Content = form };
         var answer = await ReadAsync<FileRetrieveResponse>(request, cancellationToken);
-        EnsureSucceeded(answer.BaseResp, mayHaveReachedServer: false);
+        EnsureSucceeded(answer.BaseResp, mayHaveTakenEffect: true);
         var file = answer.File ?? throw Malformed("the upload answer has no file");
         return new MiniMaxFile(file.FileId ?? throw Malformed("the upload answer has no file id"), file.Bytes, file.Filename, null);
     }
@@ -208,7 +223,7 @@ public sealed class MiniMaxClient
         }
 
         var answer = await PostAsync<VoiceCloneResponse>("v1/voice_clone", new VoiceCloneRequest(numericId, voiceId, demoText, demoText is null ? null : _options.SpeechModel), cancellationToken);
-        EnsureSucceeded(answer.BaseResp, mayHaveReachedServer: false);
+        EnsureSucceeded(answer.BaseResp, mayHaveTakenEffect: true);
         return string.IsNullOrWhiteSpace(answer.DemoAudio) ? null : answer.DemoAudio;
     }
 
@@ -310,23 +325,27 @@ public sealed class MiniMaxClient
             >= 500 => "MiniMax (or a gateway in front of it) failed",
             _ => "MiniMax refused the request",
         };
-        // 429 and 503 say the request was turned away; other 5xx say nothing about whether it was carried out.
+        // 429 says the request was turned away; a 5xx says nothing about whether it was carried out.
         throw new MiniMaxException($"http_{status}", $"{words} (HTTP {status} {response.ReasonPhrase}).", transient,
             mayHaveReachedServer && !MiniMaxResilience.WasTurnedAway(response.StatusCode));
     }
 
-    private static void EnsureSucceeded(BaseResponse? answer, bool mayHaveReachedServer)
+    /// <param name="mayHaveTakenEffect">
+    /// For requests that make MiniMax do something: an answer without <c>base_resp</c> (a gateway's JSON, an empty
+    /// object) proves nothing, so it may have been carried out. Only a non-zero code proves it was not.
+    /// </param>
+    private static void EnsureSucceeded(BaseResponse? answer, bool mayHaveTakenEffect)
     {
         if (answer is null)
         {
-            throw Malformed("the answer has no base_resp", mayHaveReachedServer: mayHaveReachedServer);
+            throw Malformed("the answer has no base_resp", mayHaveReachedServer: mayHaveTakenEffect);
         }
 
         if (answer.StatusCode != 0)
         {
             throw new MiniMaxException(answer.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "MiniMax: " + MiniMaxErrorCodes.Describe(answer.StatusCode, answer.StatusMsg),
-                MiniMaxErrorCodes.IsRetryable(answer.StatusCode), mayHaveReachedServer);
+                MiniMaxErrorCodes.IsRetryable(answer.StatusCode), mayHaveReachedServer: false);
         }
     }
 

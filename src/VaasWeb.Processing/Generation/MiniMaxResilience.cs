@@ -70,9 +70,11 @@ public static class MiniMaxResilience
     public static bool IsTransientStatus(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
 
-    /// <summary>429 and 503 say the request was not carried out, so even a submit may be sent again.</summary>
-    public static bool WasTurnedAway(HttpStatusCode status) =>
-        status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
+    /// <summary>
+    /// 429 says the request was not carried out, so even a submit may be sent again. Not 503: some gateways answer
+    /// it after passing the request on.
+    /// </summary>
+    public static bool WasTurnedAway(HttpStatusCode status) => status == HttpStatusCode.TooManyRequests;
 
     public static bool IsConnectionRefused(HttpRequestException e) =>
         e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused }

@@ -167,6 +167,21 @@ public sealed class ProcessingTask
     /// <summary>The reason a cancelled task shows: "cancelled", or "cancelled by someone".</summary>
     public static string CancelledReason(string? by) => by is null ? "cancelled" : $"cancelled by {by}";
 
+    /// <summary>
+    /// Ends a running task whose cancel was asked for; true when it did. For work that changes the task without a
+    /// job watching it (generations waiting on MiniMax): a refused progress write must not leave it running.
+    /// </summary>
+    public bool FailIfCancelRequested(DateTimeOffset now, string? detail = null)
+    {
+        if (State != TaskState.InProgress || CancelRequestedAt is null)
+        {
+            return false;
+        }
+
+        Fail("cancelled", CancelledReason(CancelRequestedBy) + (detail is null ? "" : $"; {detail}"), now);
+        return true;
+    }
+
     /// <summary>Back to the queue as a new attempt because someone asked for it; automatic retries start over.</summary>
     public void Requeue(string reason, DateTimeOffset now)
     {
