@@ -228,7 +228,8 @@ public sealed class BoardTests(BrowserFixture browser) : IAsyncLifetime
         await board.ScreenshotAsync("board-reconnecting");
 
         await board.Page.UnrouteAsync("**/_blazor/negotiate*");
-        await board.Page.EvaluateAsync("() => Blazor.reconnect()");
+        // What the banner's "Try again" does; by now Blazor may have stopped retrying by itself.
+        await board.Page.EvaluateAsync("() => vaas.reconnect()");
 
         await board.WaitForCardStateAsync("while-away.mp4", "completed");
         await Assertions.Expect(board.Page.GetByTestId("reconnect-banner")).ToBeHiddenAsync();
