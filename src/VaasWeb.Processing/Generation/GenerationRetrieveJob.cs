@@ -128,22 +128,26 @@ public sealed class GenerationRetrieveJob(
         var temporary = storage.NewIncomingPath();
         try
         {
-            var bytes = await FreshDownload.ExecuteAsync(async ct =>
+            var downloaded = await FreshDownload.ExecuteAsync(async ct =>
             {
                 var file = await client.RetrieveAsync(generation.FileId!, ct);
                 await using var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+                // Hashed as it is written, so the file is not read a second time for its SHA-256.
+                using var sha = SHA256.Create();
+                await using var hashing = new CryptoStream(output, sha, CryptoStreamMode.Write, leaveOpen: true);
                 var fraction = new Progress<long>(written => progress.Report(GenerationSteps.Download,
                     60 + 30 * (file.Bytes > 0 ? Math.Min(1, (double)written / file.Bytes) : 0)));
-                var written = await client.DownloadAsync(file.DownloadUrl!, output, fraction, ct);
+                var written = await client.DownloadAsync(file.DownloadUrl!, hashing, fraction, ct);
                 if (file.Bytes > 0 && written != file.Bytes)
                 {
                     throw new IncompleteDownloadException(written, file.Bytes);
                 }
 
-                return written;
+                await hashing.FlushFinalBlockAsync(ct);
+                return (Bytes: written, Sha256: Convert.ToHexStringLower(sha.Hash!));
             }, cancellationToken);
 
-            var sha256 = await Sha256Async(temporary, cancellationToken);
+            var (bytes, sha256) = downloaded;
             await importer.ImportGeneratedAsync(temporary, NameOf(generation, narrated: false), bytes, sha256, options.Value.IngestResults,
                 async (db, video) =>
                 {
@@ -275,12 +279,8 @@ public sealed class GenerationRetrieveJob(
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
     }
 
-    private static string NameOf(VideoGeneration generation, bool narrated)
-    {
-        var words = string.Join(' ', generation.Prompt.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        var name = words.Length == 0 ? "generated video" : words.Length <= 60 ? words : words[..60].TrimEnd();
-        return $"{name}{(narrated ? " (narrated)" : "")}.mp4";
-    }
+    private static string NameOf(VideoGeneration generation, bool narrated) =>
+        $"{GenerationRules.Excerpt(generation.Prompt, 60) ?? "generated video"}{(narrated ? " (narrated)" : "")}.mp4";
 }
 
 /// <summary>Fewer bytes arrived than MiniMax said the file has.</summary>

@@ -37,6 +37,13 @@ public static class GenerationRules
 
     public static VideoModel DefaultModel => Models[0];
 
+    /// <summary>The prompt on one line, cut to <paramref name="maxLength"/> with an ellipsis; null when it is empty.</summary>
+    public static string? Excerpt(string prompt, int maxLength)
+    {
+        var line = string.Join(' ', prompt.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return line.Length == 0 ? null : line.Length <= maxLength ? line : line[..(maxLength - 1)].TrimEnd() + "…";
+    }
+
     public static VideoModel? Find(string? name) =>
         Models.FirstOrDefault(m => string.Equals(m.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase));
 

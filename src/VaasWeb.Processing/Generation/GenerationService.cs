@@ -83,7 +83,7 @@ public sealed partial class GenerationService(
         var now = lifecycle.Now;
         var spec = new GenerationSpec((input.Prompt ?? "").Trim(), model!.Name, duration, resolution!, input.PromptOptimizer ?? true,
             input.FirstFrameId, narration, narration is null ? null : input.VoiceId!.Trim());
-        var task = ProcessingTask.Create(TaskKind.Generation, null, "generation requested", now, TitleOf(spec));
+        var task = ProcessingTask.Create(TaskKind.Generation, null, "generation requested", now, GenerationRules.Excerpt(spec.Prompt, 80) ?? "Video from a picture");
         task.NoteWaiting(WaitingForSlot, now);
         var folder = storage.ToAbsolute(storage.GenerationRelativeDirectory(task.Id));
         Directory.CreateDirectory(folder);
@@ -212,17 +212,6 @@ public sealed partial class GenerationService(
         {
             throw new GenerationInputException(["first_frame's base64 data is not valid base64."]);
         }
-    }
-
-    private static string TitleOf(GenerationSpec spec)
-    {
-        var prompt = string.Join(' ', spec.Prompt.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        if (prompt.Length == 0)
-        {
-            return "Video from a picture";
-        }
-
-        return prompt.Length <= 80 ? prompt : prompt[..79] + "…";
     }
 
     [GeneratedRegex(@"^data:image/(?:jpeg|jpg|png|webp);base64,(?<data>[A-Za-z0-9+/=\s]+)$", RegexOptions.IgnoreCase)]

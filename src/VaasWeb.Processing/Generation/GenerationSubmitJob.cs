@@ -156,10 +156,8 @@ public sealed class GenerationSubmitJob(
         {
             var generation = await db.Generations.FirstAsync(g => g.TaskId == taskId);
             generation.Accept(miniMaxTaskId, now, timeout);
-            if (task.CancelRequestedAt is not null)
+            if (task.FailIfCancelRequested(now, $"MiniMax had already accepted it as task {miniMaxTaskId}, whose result is not fetched"))
             {
-                task.Fail("cancelled", ProcessingTask.CancelledReason(task.CancelRequestedBy)
-                                       + $"; MiniMax had already accepted it as task {miniMaxTaskId}, whose result is not fetched", now);
                 return true;
             }
 

@@ -136,7 +136,7 @@ public sealed class ProcessingTask
             return false;
         }
 
-        StepDetail = detail is { Length: > 256 } ? detail[..255] + "…" : detail;
+        StepDetail = ClipDetail(detail);
         return true;
     }
 
@@ -165,6 +165,9 @@ public sealed class ProcessingTask
     }
 
     /// <summary>The reason a cancelled task shows: "cancelled", or "cancelled by someone".</summary>
+    /// <summary>Step details fit their 256-character column.</summary>
+    private static string? ClipDetail(string? detail) => detail is { Length: > 256 } ? detail[..255] + "…" : detail;
+
     public static string CancelledReason(string? by) => by is null ? "cancelled" : $"cancelled by {by}";
 
     /// <summary>
@@ -206,7 +209,7 @@ public sealed class ProcessingTask
             return false;
         }
 
-        StepDetail = detail is { Length: > 256 } ? detail[..255] + "…" : detail;
+        StepDetail = ClipDetail(detail);
         UpdatedAt = now;
         return true;
     }
