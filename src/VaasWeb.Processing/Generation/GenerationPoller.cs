@@ -56,8 +56,9 @@ public sealed class GenerationPoller(
     }
 
     /// <summary>
-    /// A poll is started at the tick nearest its time, not the first one after it: otherwise one that falls a few
-    /// milliseconds after a tick would wait a whole second, and every round would take the interval plus a second.
+    /// How much sooner than a whole interval a poll may start. Ticks come every second and fire a little late now and
+    /// then; without this, a poll due a few milliseconds after a tick would wait a whole second, and every round would
+    /// take the interval plus a second. Two polls of one task are never closer than the interval minus this.
     /// </summary>
     public static readonly TimeSpan TickTolerance = TimeSpan.FromMilliseconds(500);
 
@@ -65,23 +66,19 @@ public sealed class GenerationPoller(
     /// Starts the polls that are due, oldest first; returns how many. Called every second. At most a second's share
     /// of all tracked tasks is started per call (with some slack), so generations accepted in a burst (a restart, a
     /// high submit rate) are spread over the interval instead of all being asked about in the same second; each then
-    /// keeps its place, because its next poll is counted from its own last answer.
+    /// keeps its place, because its next poll is counted from when its own last one started.
     /// </summary>
-    /// <param name="tick">
-    /// When this tick was due (Quartz's scheduled fire time). Schedules are counted on that regular grid, so a tick
-    /// that fires late moves one poll by its lateness and not every later one.
-    /// </param>
-    public int DispatchDue(DateTimeOffset? tick = null)
+    public int DispatchDue()
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             return 0;
         }
 
-        var now = tick ?? lifecycle.Now;
+        var now = lifecycle.Now;
         var interval = options.Value.PollInterval;
         var budget = PerTickBudget(_tracked.Count, interval);
-        var due = _tracked.Values.Where(t => t.NextPollAt <= now + TickTolerance && Volatile.Read(ref t.InFlight) == 0)
+        var due = _tracked.Values.Where(t => t.NextPollAt <= now && Volatile.Read(ref t.InFlight) == 0)
             .OrderBy(t => t.NextPollAt)
             .Take(budget)
             .ToList();
@@ -95,7 +92,7 @@ public sealed class GenerationPoller(
 
             // One poll per interval, counted from when each starts; PollAsync pushes it back after a poll that overran.
             tracked.DispatchedAt = now;
-            tracked.NextPollAt = now + interval;
+            tracked.NextPollAt = now + interval - TickTolerance;
             var poll = PollAsync(tracked);
             _polls.TryAdd(poll, 0);
             _ = poll.ContinueWith(done => _polls.TryRemove(done, out _), TaskScheduler.Default);
@@ -153,7 +150,7 @@ public sealed class GenerationPoller(
             // least half an interval of quiet rather than by the next poll at once.
             var interval = options.Value.PollInterval;
             var afterQuiet = lifecycle.Now + interval / 2;
-            var onSchedule = tracked.DispatchedAt + interval;
+            var onSchedule = tracked.DispatchedAt + interval - TickTolerance;
             tracked.NextPollAt = afterQuiet > onSchedule ? afterQuiet : onSchedule;
             Interlocked.Exchange(ref tracked.InFlight, 0);
             _slots.Release();
@@ -316,7 +313,7 @@ public sealed class GenerationPollJob(GenerationPoller poller) : IJob
 
     public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        poller.DispatchDue(context.ScheduledFireTimeUtc);
+        poller.DispatchDue();
         return ValueTask.CompletedTask;
     }
 }
