@@ -1,4 +1,7 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using VaasWeb.Processing.Accounts;
 using VaasWeb.Processing.Generation;
 using VaasWeb.Processing.Search;
 using VaasWeb.Processing.Tasks;
@@ -6,7 +9,8 @@ using VaasWeb.Processing.Videos;
 
 namespace VaasWeb.Processing.Data;
 
-public sealed class VaasDbContext(DbContextOptions<VaasDbContext> options) : DbContext(options)
+/// <summary>The one database: tasks, videos, generations, and the accounts (ASP.NET Core Identity) that use them.</summary>
+public sealed class VaasDbContext(DbContextOptions<VaasDbContext> options) : IdentityDbContext<IdentityUser>(options)
 {
     public DbSet<Video> Videos => Set<Video>();
     public DbSet<ProcessingTask> Tasks => Set<ProcessingTask>();
@@ -17,9 +21,35 @@ public sealed class VaasDbContext(DbContextOptions<VaasDbContext> options) : DbC
     public DbSet<TextSegment> TextSegments => Set<TextSegment>();
     public DbSet<TextEmbedding> TextEmbeddings => Set<TextEmbedding>();
     public DbSet<VideoGeneration> Generations => Set<VideoGeneration>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VaasDbContext).Assembly);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RefuseAuditChanges();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RefuseAuditChanges();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>The audit log is append-only for the app; the database refuses it too (a trigger, see the Accounts migration).</summary>
+    private void RefuseAuditChanges()
+    {
+        if (ChangeTracker.Entries<AuditEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+        {
+            throw new InvalidOperationException("Audit entries cannot be changed or deleted.");
+        }
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -45,6 +45,12 @@ public sealed class ProcessingTask
 
     public string? CancelRequestedBy { get; private set; }
 
+    /// <summary>The account that asked for the task (uploaders may cancel their own); null for system work and old rows.</summary>
+    public string? OwnerId { get; private set; }
+
+    /// <summary>That account's user name when it asked.</summary>
+    public string? OwnerName { get; private set; }
+
     /// <summary>The node running the task, so that a restarting node re-queues only its own work.</summary>
     public string? WorkerId { get; private set; }
 
@@ -55,12 +61,14 @@ public sealed class ProcessingTask
 
     public bool IsFinished => TaskStateMachine.IsFinished(State);
 
-    public static ProcessingTask Create(TaskKind kind, Video? video, string reason, DateTimeOffset now, string? title = null)
+    public static ProcessingTask Create(TaskKind kind, Video? video, string reason, DateTimeOffset now, string? title = null, Accounts.Actor? owner = null)
     {
         var task = new ProcessingTask
         {
             Id = Guid.NewGuid(),
             Kind = kind,
+            OwnerId = owner?.UserId,
+            OwnerName = owner?.UserId is null ? null : owner.Name,
             Title = title,
             VideoId = video?.Id,
             Video = video,
@@ -164,10 +172,10 @@ public sealed class ProcessingTask
         return true;
     }
 
-    /// <summary>The reason a cancelled task shows: "cancelled", or "cancelled by someone".</summary>
     /// <summary>Step details fit their 256-character column.</summary>
     private static string? ClipDetail(string? detail) => detail is { Length: > 256 } ? detail[..255] + "…" : detail;
 
+    /// <summary>The reason a cancelled task shows: "cancelled", or "cancelled by someone".</summary>
     public static string CancelledReason(string? by) => by is null ? "cancelled" : $"cancelled by {by}";
 
     /// <summary>

@@ -16,6 +16,9 @@ internal sealed class ProcessingTaskConfiguration : IEntityTypeConfiguration<Pro
         builder.Property(t => t.ErrorMessage).HasMaxLength(4000);
         builder.Property(t => t.CancelRequestedBy).HasMaxLength(256);
         builder.Property(t => t.WorkerId).HasMaxLength(256);
+        builder.Property(t => t.OwnerId).HasMaxLength(64);
+        builder.Property(t => t.OwnerName).HasMaxLength(256);
+        builder.HasIndex(t => new { t.OwnerId, t.CreatedAt });
         builder.Property(t => t.Version).IsConcurrencyToken();
         builder.HasOne(t => t.Video).WithMany().HasForeignKey(t => t.VideoId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(t => t.History).WithOne().HasForeignKey(h => h.TaskId).OnDelete(DeleteBehavior.Cascade);
