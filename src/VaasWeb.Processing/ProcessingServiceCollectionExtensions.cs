@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
+using VaasWeb.Processing.Accounts;
 using VaasWeb.Processing.Clips;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Generation;
@@ -70,6 +71,7 @@ public static class ProcessingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITaskEventSink, NoTaskEvents>();
         services.AddSingleton(provider => WorkerIdentity.Resolve(configuration["Worker:Id"], provider.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddVaasAccounts();
         services.AddSingleton<RunningTasks>();
         services.AddSingleton<MediaStorage>();
         services.AddSingleton<IMediaTool, FfmpegMediaTool>();
@@ -77,6 +79,7 @@ public static class ProcessingServiceCollectionExtensions
         services.AddSingleton<TaskQueue>();
         services.AddSingleton<TaskCommands>();
         services.AddSingleton<VideoImporter>();
+        services.AddSingleton<VideoDeletion>();
         services.AddSingleton<ResumableUploadStore>();
 
         services.AddMemoryCache();

@@ -6,6 +6,7 @@ using VaasWeb.Api;
 using VaasWeb.Components;
 using VaasWeb.Processing;
 using VaasWeb.Realtime;
+using VaasWeb.Security;
 
 namespace VaasWeb;
 
@@ -25,6 +26,7 @@ internal static class HostingExtensions
         // `dotnet run` works in Production too; a published app has no such manifest and this does nothing.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddVaasProcessing(builder.Configuration);
+        builder.Services.AddVaasSecurity();
         builder.Services.AddVaasRealtime();
         builder.Services.AddVaasApi(builder.Configuration);
         builder.Services.AddOpenApi();
@@ -36,6 +38,8 @@ internal static class HostingExtensions
     public static WebApplication UseVaasWeb(this WebApplication app)
     {
         app.UseStatusCodeResponses();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
         return app;
     }
@@ -44,11 +48,13 @@ internal static class HostingExtensions
     {
         // Created now rather than by the first viewer, so estimates already have readings when a board opens.
         app.Services.GetRequiredService<TaskEtaTracker>();
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapAccountEndpoints();
         app.MapVaasApi();
         app.MapVaasRealtime();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        // The API's description is no secret; reading it signs nobody in.
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -21,7 +21,8 @@ public sealed record GenerationInput(
     long? FirstFrameId = null,
     byte[]? FirstFrameBytes = null,
     string? NarrationText = null,
-    string? VoiceId = null);
+    string? VoiceId = null,
+    Accounts.Actor? Owner = null);
 
 /// <summary>A request that MiniMax would refuse, or that names something that does not exist; nothing was stored.</summary>
 public sealed class GenerationInputException(IReadOnlyList<string> problems) : Exception(string.Join(" ", problems))
@@ -45,6 +46,7 @@ public sealed partial class GenerationService(
     TaskLifecycle lifecycle,
     TaskQueue queue,
     IMemoryCache cache,
+    Accounts.AuditTrail audit,
     ILogger<GenerationService> logger)
 {
     /// <summary>MiniMax wants the first frame's short side above 300 px and its shape between 2:5 and 5:2.</summary>
@@ -83,7 +85,7 @@ public sealed partial class GenerationService(
         var now = lifecycle.Now;
         var spec = new GenerationSpec((input.Prompt ?? "").Trim(), model!.Name, duration, resolution!, input.PromptOptimizer ?? true,
             input.FirstFrameId, narration, narration is null ? null : input.VoiceId!.Trim());
-        var task = ProcessingTask.Create(TaskKind.Generation, null, "generation requested", now, GenerationRules.Excerpt(spec.Prompt, 80) ?? "Video from a picture");
+        var task = ProcessingTask.Create(TaskKind.Generation, null, "generation requested", now, GenerationRules.Excerpt(spec.Prompt, 80) ?? "Video from a picture", input.Owner);
         task.NoteWaiting(WaitingForSlot, now);
         var folder = storage.ToAbsolute(storage.GenerationRelativeDirectory(task.Id));
         Directory.CreateDirectory(folder);
@@ -93,6 +95,11 @@ public sealed partial class GenerationService(
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             db.Tasks.Add(task);
             db.Generations.Add(new VideoGeneration(task.Id, spec, firstFrame, now));
+            if (input.Owner is { } owner)
+            {
+                audit.Add(db, owner, Accounts.AuditActions.GenerationCreate, "task", task.Id.ToString(), $"{spec.Model}, {spec.DurationSeconds} s, {spec.Resolution}: {task.Title}");
+            }
+
             await db.SaveChangesAsync(cancellationToken);
         }
         catch

@@ -1,3 +1,4 @@
+using VaasWeb.Processing.Data;
 namespace VaasWeb.Processing.Search;
 
 /// <summary>A row of the full-text index that matched: the segment, its score (lower is better) and its text with the matches marked.</summary>
@@ -18,6 +19,9 @@ public interface ITextIndex
     Task IndexVideoAsync(Guid videoId, CancellationToken cancellationToken);
 
     Task RemoveVideoAsync(Guid videoId, CancellationToken cancellationToken);
+
+    /// <summary>As above, on <paramref name="db"/>'s connection, so it joins a transaction open there.</summary>
+    Task RemoveVideoAsync(VaasDbContext db, Guid videoId, CancellationToken cancellationToken);
 
     /// <summary>Best matches first; an empty query matches nothing.</summary>
     Task<IReadOnlyList<TextMatch>> SearchAsync(string query, Guid? videoId, int limit, CancellationToken cancellationToken);

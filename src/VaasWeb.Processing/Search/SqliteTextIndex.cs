@@ -30,8 +30,11 @@ public sealed class SqliteTextIndex(IDbContextFactory<VaasDbContext> dbFactory) 
     public async Task RemoveVideoAsync(Guid videoId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await db.Database.ExecuteSqlAsync($"DELETE FROM TextSegmentsFts WHERE VideoId = {Key(videoId)}", cancellationToken);
+        await RemoveVideoAsync(db, videoId, cancellationToken);
     }
+
+    public async Task RemoveVideoAsync(VaasDbContext db, Guid videoId, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlAsync($"DELETE FROM TextSegmentsFts WHERE VideoId = {Key(videoId)}", cancellationToken);
 
     public async Task<IReadOnlyList<TextMatch>> SearchAsync(string query, Guid? videoId, int limit, CancellationToken cancellationToken)
     {

@@ -129,6 +129,23 @@ public sealed class MediaStorage
         return deleted;
     }
 
+    /// <summary>Removes a video's file, its derived files and its clips; what is missing is already gone.</summary>
+    public void DeleteVideo(Guid videoId, string storedRelativePath)
+    {
+        var file = ToAbsolute(storedRelativePath);
+        if (File.Exists(file))
+        {
+            File.Delete(file);
+        }
+
+        DeleteDerived(videoId);
+        var clips = Path.Combine(Root, ClipsFolder, videoId.ToString("N"));
+        if (Directory.Exists(clips))
+        {
+            Directory.Delete(clips, recursive: true);
+        }
+    }
+
     /// <summary>Removes a video's derived files; a missing folder is already clean.</summary>
     public void DeleteDerived(Guid videoId)
     {

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using VaasWeb.Processing.Accounts;
+using VaasWeb.Processing.Data;
 
 namespace VaasWeb.Processing.Tasks;
 
@@ -14,6 +16,9 @@ public enum CancelOutcome
     Stopping,
 
     AlreadyFinished,
+
+    /// <summary>The caller may not cancel this task (not theirs); nothing changed.</summary>
+    Forbidden,
 }
 
 public enum RerunOutcome
@@ -28,30 +33,56 @@ public enum RerunOutcome
     VideoBusy,
 }
 
-/// <summary>What people (and scripts) may do to a task: cancel it, run it again.</summary>
-public sealed class TaskCommands(TaskLifecycle lifecycle, TaskQueue queue, RunningTasks running, ILogger<TaskCommands> logger)
+/// <summary>How a bulk re-run went: tasks queued again, and those left as they were (finished meanwhile, video busy).</summary>
+public sealed record BulkRerunResult(int Queued, int Skipped);
+
+/// <summary>What people (and scripts) may do to a task: cancel it, run it again. Each change is audited with it.</summary>
+public sealed class TaskCommands(
+    TaskLifecycle lifecycle,
+    TaskQueue queue,
+    RunningTasks running,
+    AuditTrail audit,
+    IDbContextFactory<VaasDbContext> dbFactory,
+    ILogger<TaskCommands> logger)
 {
-    public async Task<(CancelOutcome Outcome, ProcessingTask? Task)> CancelAsync(Guid taskId, string? requestedBy, CancellationToken cancellationToken)
+    private const int BulkBatchSize = 200;
+
+    /// <summary>
+    /// Cancels a pending task at once, or asks the worker running it to stop (ffmpeg is killed, an HTTP call is
+    /// abandoned). <paramref name="mayCancel"/> decides on the loaded row whether <paramref name="by"/> may.
+    /// </summary>
+    public async Task<(CancelOutcome Outcome, ProcessingTask? Task)> CancelAsync(
+        Guid taskId, Actor? by, Func<ProcessingTask, bool>? mayCancel, CancellationToken cancellationToken)
     {
         var wasPending = false;
-        var change = await lifecycle.ChangeAsync(taskId, (task, now) =>
+        var forbidden = false;
+        var requestedBy = by?.Name;
+        var change = await lifecycle.ChangeAsync(taskId, (db, task, now) =>
         {
             wasPending = task.State == TaskState.Pending;
-            switch (task.State)
+            forbidden = mayCancel?.Invoke(task) == false;
+            var changed = !forbidden && task.State switch
             {
-                case TaskState.Pending:
-                    task.Fail("cancelled", ProcessingTask.CancelledReason(requestedBy) + " before it started", now);
-                    return true;
-                case TaskState.InProgress:
-                    return task.RequestCancel(requestedBy, now);
-                default:
-                    return false;
+                TaskState.Pending => FailPending(task, requestedBy, now),
+                TaskState.InProgress => task.RequestCancel(requestedBy, now),
+                _ => false,
+            };
+            if (changed && by is not null)
+            {
+                audit.Add(db, by, AuditActions.TaskCancel, "task", task.Id.ToString(), task.Title ?? task.Video?.OriginalFileName);
             }
+
+            return Task.FromResult(changed);
         }, cancellationToken);
 
         if (change is null)
         {
             return (CancelOutcome.NotFound, null);
+        }
+
+        if (forbidden)
+        {
+            return (CancelOutcome.Forbidden, change.Task);
         }
 
         var task = change.Task;
@@ -88,21 +119,20 @@ public sealed class TaskCommands(TaskLifecycle lifecycle, TaskQueue queue, Runni
     }
 
     /// <summary>A new attempt of a finished task: its history stays, its earlier outputs are replaced when it runs.</summary>
-    public async Task<(RerunOutcome Outcome, ProcessingTask? Task)> RerunAsync(Guid taskId, string? requestedBy, CancellationToken cancellationToken)
+    public async Task<(RerunOutcome Outcome, ProcessingTask? Task)> RerunAsync(Guid taskId, Actor? by, CancellationToken cancellationToken)
     {
-        var reason = requestedBy is null ? "re-run requested" : $"re-run requested by {requestedBy}";
         TaskChange? change;
         try
         {
-            change = await lifecycle.ChangeAsync(taskId, (task, now) =>
+            change = await lifecycle.ChangeAsync(taskId, (db, task, now) =>
             {
                 if (!task.IsFinished)
                 {
-                    return false;
+                    return Task.FromResult(false);
                 }
 
-                task.Requeue(reason, now);
-                return true;
+                Requeue(db, task, by, now);
+                return Task.FromResult(true);
             }, cancellationToken);
         }
         catch (DbUpdateException)
@@ -125,5 +155,94 @@ public sealed class TaskCommands(TaskLifecycle lifecycle, TaskQueue queue, Runni
         // Committed: from here on the request being abandoned must not leave the task without a trigger.
         await queue.EnqueueOrLeaveForSweepAsync(change.Task);
         return (RerunOutcome.Queued, change.Task);
+    }
+
+    /// <summary>
+    /// Re-runs failed tasks (the given ones, or every failed task) in batches of one transaction each, so thousands
+    /// take seconds, each task is queued once and a batch that cannot commit whole falls back to one by one.
+    /// <paramref name="progress"/> hears how many have been handled so far.
+    /// </summary>
+    public async Task<BulkRerunResult> RerunFailedAsync(
+        IReadOnlyCollection<Guid>? taskIds, Actor by, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        List<Guid> ids;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var failed = db.Tasks.Where(t => t.State == TaskState.Failed);
+            if (taskIds is not null)
+            {
+                failed = failed.Where(t => taskIds.Contains(t.Id));
+            }
+
+            ids = await failed.OrderBy(t => t.CreatedAt).Select(t => t.Id).ToListAsync(cancellationToken);
+        }
+
+        int queued = 0, handled = 0;
+        foreach (var batch in ids.Chunk(BulkBatchSize))
+        {
+            queued += await RerunBatchAsync(batch, by, cancellationToken);
+            handled += batch.Length;
+            progress?.Report(handled);
+        }
+
+        var skipped = (taskIds?.Count ?? ids.Count) - queued;
+        logger.LogInformation("{By} re-ran {Queued} failed task(s); {Skipped} left as they were", by.Name, queued, skipped);
+        return new BulkRerunResult(queued, skipped);
+    }
+
+    private async Task<int> RerunBatchAsync(Guid[] batch, Actor by, CancellationToken cancellationToken)
+    {
+        List<ProcessingTask> tasks;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            tasks = await db.Tasks.Include(t => t.Video).Where(t => batch.Contains(t.Id) && t.State == TaskState.Failed).ToListAsync(cancellationToken);
+            var now = lifecycle.Now;
+            foreach (var task in tasks)
+            {
+                Requeue(db, task, by, now);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException e)
+            {
+                // A task changed meanwhile, or two share a video (only one may be queued): take them one at a time.
+                logger.LogDebug(e, "A batch of {Count} re-runs could not commit whole; re-running one by one", tasks.Count);
+                var one = 0;
+                foreach (var task in tasks)
+                {
+                    var (outcome, _) = await RerunAsync(task.Id, by, cancellationToken);
+                    one += outcome == RerunOutcome.Queued ? 1 : 0;
+                }
+
+                return one;
+            }
+        }
+
+        // Committed: from here on, nothing may leave a task without its trigger.
+        foreach (var task in tasks)
+        {
+            await lifecycle.PublishAsync(task);
+        }
+
+        await queue.EnqueueManyOrLeaveForSweepAsync(tasks);
+        return tasks.Count;
+    }
+
+    private void Requeue(VaasDbContext db, ProcessingTask task, Actor? by, DateTimeOffset now)
+    {
+        task.Requeue(by is null ? "re-run requested" : $"re-run requested by {by.Name}", now);
+        if (by is not null)
+        {
+            audit.Add(db, by, AuditActions.TaskRerun, "task", task.Id.ToString(), $"attempt {task.Attempt}: {task.Title ?? task.Video?.OriginalFileName}");
+        }
+    }
+
+    private static bool FailPending(ProcessingTask task, string? requestedBy, DateTimeOffset now)
+    {
+        task.Fail("cancelled", ProcessingTask.CancelledReason(requestedBy) + " before it started", now);
+        return true;
     }
 }

@@ -14,46 +14,59 @@ public sealed class TaskQueue(ISchedulerFactory schedulerFactory, ILogger<TaskQu
     public const string TaskIdKey = "taskId";
     private const string TriggerGroup = "tasks";
 
-    public async Task EnqueueAsync(ProcessingTask task, CancellationToken cancellationToken)
+    public Task EnqueueAsync(ProcessingTask task, CancellationToken cancellationToken) => EnqueueManyAsync([task], cancellationToken);
+
+    /// <summary>Schedules many tasks in one call to Quartz (a bulk re-run).</summary>
+    public async Task EnqueueManyAsync(IReadOnlyCollection<ProcessingTask> tasks, CancellationToken cancellationToken)
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
-        if (task.Kind == TaskKind.Generation)
+        if (tasks.Any(t => t.Kind == TaskKind.Generation))
         {
             // The submit job takes queued generations from the database in order, at the allowed rate: wake it.
             await scheduler.TriggerJob(GenerationSubmitJob.Key, cancellationToken);
-            return;
         }
 
-        var (job, executionGroup) = task.Kind switch
+        var jobs = new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>>();
+        foreach (var task in tasks.Where(t => t.Kind != TaskKind.Generation))
         {
-            TaskKind.Ingestion => (IngestionJob.Describe(task.VideoId ?? throw new InvalidOperationException("An ingestion task needs a video.")),
-                IngestionJob.ExecutionGroup),
-            _ => throw new NotSupportedException($"No job runs tasks of kind {task.Kind} yet."),
-        };
+            var (job, executionGroup) = task.Kind switch
+            {
+                TaskKind.Ingestion => (IngestionJob.Describe(task.VideoId ?? throw new InvalidOperationException("An ingestion task needs a video.")),
+                    IngestionJob.ExecutionGroup),
+                _ => throw new NotSupportedException($"No job runs tasks of kind {task.Kind} yet."),
+            };
 
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity(task.Id.ToString(), TriggerGroup)
-            .ForJob(job)
-            .UsingJobData(TaskIdKey, task.Id.ToString())
-            .WithExecutionGroup(executionGroup)
-            .StartNow()
-            .Build();
-        await scheduler.ScheduleJob(job, [trigger], ScheduleJobOptions.Replacing, cancellationToken);
+            jobs[job] = [TriggerBuilder.Create()
+                .WithIdentity(task.Id.ToString(), TriggerGroup)
+                .ForJob(job)
+                .UsingJobData(TaskIdKey, task.Id.ToString())
+                .WithExecutionGroup(executionGroup)
+                .StartNow()
+                .Build()];
+        }
+
+        if (jobs.Count > 0)
+        {
+            await scheduler.ScheduleJobs(jobs, ScheduleJobOptions.Replacing, cancellationToken);
+        }
     }
 
     /// <summary>
     /// For callers that have already committed the task: a failure to schedule is logged, not thrown, and the
     /// queue sweep schedules the task within a minute. Never cancelled, so an abandoned request cannot strand it.
     /// </summary>
-    public async Task EnqueueOrLeaveForSweepAsync(ProcessingTask task)
+    public Task EnqueueOrLeaveForSweepAsync(ProcessingTask task) => EnqueueManyOrLeaveForSweepAsync([task]);
+
+    /// <summary>As <see cref="EnqueueOrLeaveForSweepAsync"/>, for many tasks at once.</summary>
+    public async Task EnqueueManyOrLeaveForSweepAsync(IReadOnlyCollection<ProcessingTask> tasks)
     {
         try
         {
-            await EnqueueAsync(task, CancellationToken.None);
+            await EnqueueManyAsync(tasks, CancellationToken.None);
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Task {TaskId} is saved but not scheduled yet; the queue sweep will schedule it", task.Id);
+            logger.LogWarning(e, "{Count} task(s) are saved but not scheduled yet; the queue sweep will schedule them", tasks.Count);
         }
     }
 

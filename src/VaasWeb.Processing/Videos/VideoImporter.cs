@@ -1,3 +1,4 @@
+using VaasWeb.Processing.Accounts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VaasWeb.Processing.Data;
@@ -20,6 +21,7 @@ public sealed class VideoImporter(
     MediaStorage storage,
     TaskLifecycle lifecycle,
     TaskQueue queue,
+    AuditTrail audit,
     IOptions<IngestionOptions> ingestion)
 {
     private static readonly HashSet<string> KnownExtensions =
@@ -29,9 +31,11 @@ public sealed class VideoImporter(
     /// Checks a completely received upload with ffprobe and moves it into place. The temporary file is always
     /// gone afterwards: moved when accepted, deleted when not. Throws <see cref="MediaException"/> for non-videos.
     /// </summary>
+    /// <param name="owner">Who uploaded it: owns its ingestion task and is named in the audit log.</param>
     public Task<ImportedVideo> ImportUploadAsync(
-        string temporaryPath, string originalFileName, long sizeBytes, string sha256, bool? autoStart, CancellationToken cancellationToken) =>
-        ImportAsync(temporaryPath, originalFileName, sizeBytes, sha256, VideoSource.Upload, autoStart ?? ingestion.Value.AutoStart, "queued after upload", cancellationToken);
+        string temporaryPath, string originalFileName, long sizeBytes, string sha256, bool? autoStart, Actor? owner, CancellationToken cancellationToken) =>
+        ImportAsync(temporaryPath, originalFileName, sizeBytes, sha256, VideoSource.Upload, autoStart ?? ingestion.Value.AutoStart, "queued after upload", cancellationToken,
+            owner: owner);
 
     /// <summary>
     /// As <see cref="ImportUploadAsync"/>, for a video VaasWeb made (a MiniMax generation, a narrated cut).
@@ -45,7 +49,7 @@ public sealed class VideoImporter(
 
     private async Task<ImportedVideo> ImportAsync(
         string temporaryPath, string originalFileName, long sizeBytes, string sha256, VideoSource source, bool ingest, string reason,
-        CancellationToken cancellationToken, Func<VaasDbContext, Video, Task<ProcessingTask>>? recordResult = null)
+        CancellationToken cancellationToken, Func<VaasDbContext, Video, Task<ProcessingTask>>? recordResult = null, Actor? owner = null)
     {
         try
         {
@@ -57,11 +61,12 @@ public sealed class VideoImporter(
 
             var target = storage.ToAbsolute(relative);
             File.Move(temporaryPath, target);
-            var task = ingest ? ProcessingTask.Create(TaskKind.Ingestion, video, reason, lifecycle.Now) : null;
+            var task = ingest ? ProcessingTask.Create(TaskKind.Ingestion, video, reason, lifecycle.Now, owner: owner) : null;
             ProcessingTask? maker;
             try
             {
-                maker = await SaveAsync(video, task, videoIsNew: true, cancellationToken, recordResult);
+                maker = await SaveAsync(video, task, videoIsNew: true, cancellationToken, recordResult,
+                    owner is null ? null : db => audit.Add(db, owner, AuditActions.VideoUpload, "video", id.ToString(), $"{video.OriginalFileName} ({Uploads.Bytes.Format(sizeBytes)})"));
             }
             catch
             {
@@ -89,20 +94,20 @@ public sealed class VideoImporter(
     /// A file nobody registered yet is probed and registered first; a video that is already being ingested
     /// keeps its running task.
     /// </summary>
-    public async Task<ImportedVideo> QueueIngestionAsync(string absolutePath, CancellationToken cancellationToken)
+    public async Task<ImportedVideo> QueueIngestionAsync(string absolutePath, Actor? owner, CancellationToken cancellationToken)
     {
         try
         {
-            return await TryQueueIngestionAsync(absolutePath, cancellationToken);
+            return await TryQueueIngestionAsync(absolutePath, owner, cancellationToken);
         }
         catch (DbUpdateException)
         {
             // A request at the same moment registered this file or queued its ingestion first: use what it made.
-            return await TryQueueIngestionAsync(absolutePath, cancellationToken);
+            return await TryQueueIngestionAsync(absolutePath, owner, cancellationToken);
         }
     }
 
-    private async Task<ImportedVideo> TryQueueIngestionAsync(string absolutePath, CancellationToken cancellationToken)
+    private async Task<ImportedVideo> TryQueueIngestionAsync(string absolutePath, Actor? owner, CancellationToken cancellationToken)
     {
         var relative = storage.ToRelative(absolutePath);
         Video? video;
@@ -130,15 +135,16 @@ public sealed class VideoImporter(
             video.ApplyProbe(info);
         }
 
-        var task = ProcessingTask.Create(TaskKind.Ingestion, video, "queued by process-video", lifecycle.Now);
-        await SaveAsync(video, task, isNew, cancellationToken);
+        var task = ProcessingTask.Create(TaskKind.Ingestion, video, "queued by process-video", lifecycle.Now, owner: owner);
+        await SaveAsync(video, task, isNew, cancellationToken, recordAudit:
+            owner is null ? null : db => audit.Add(db, owner, AuditActions.VideoProcess, "video", video.Id.ToString(), relative));
         await AnnounceAsync(task);
         return new ImportedVideo(video, task);
     }
 
     private async Task<ProcessingTask?> SaveAsync(
         Video video, ProcessingTask? task, bool videoIsNew, CancellationToken cancellationToken,
-        Func<VaasDbContext, Video, Task<ProcessingTask>>? recordResult = null)
+        Func<VaasDbContext, Video, Task<ProcessingTask>>? recordResult = null, Action<VaasDbContext>? recordAudit = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (videoIsNew)
@@ -156,6 +162,7 @@ public sealed class VideoImporter(
         }
 
         var maker = recordResult is null ? null : await recordResult(db, video);
+        recordAudit?.Invoke(db);
         await db.SaveChangesAsync(cancellationToken);
         return maker;
     }

@@ -28,7 +28,7 @@ internal static class StatusCodeResponses
         return app;
     }
 
-    private static bool IsPageRequest(HttpContext context) =>
+    public static bool IsPageRequest(HttpContext context) =>
         HttpMethods.IsGet(context.Request.Method)
         && context.Request.Headers.Accept.Any(value => value?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
 
@@ -41,6 +41,9 @@ internal static class StatusCodeResponses
             StatusCodes.Status415UnsupportedMediaType =>
                 $"This endpoint does not take a body of type '{http.Request.ContentType ?? "none"}'; see /openapi/v1.json.",
             StatusCodes.Status404NotFound => $"There is nothing at {http.Request.Path}.",
+            StatusCodes.Status401Unauthorized => http.Items[Security.AccountEndpoints.ProblemDetailKey] as string
+                ?? $"Sign in, or send an API key in the {Processing.Accounts.ApiKeyService.HeaderName} header.",
+            StatusCodes.Status403Forbidden => "Your account's role does not allow this.",
             StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed at {http.Request.Path}.",
             _ => null,
         };

@@ -1,0 +1,223 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using VaasWeb.Processing.Data;
+
+namespace VaasWeb.Processing.Accounts;
+
+/// <summary>An account as the admin console lists it.</summary>
+public sealed record UserSummary(string Id, string Email, string Role, bool Disabled, int ActiveApiKeys);
+
+/// <summary>The outcome of an account change: done, or the reasons it was refused (Identity's own words).</summary>
+public sealed record AccountResult(bool Succeeded, IReadOnlyList<string> Errors)
+{
+    public static readonly AccountResult Ok = new(true, []);
+
+    public static AccountResult Refused(params string[] errors) => new(false, errors);
+
+    public static AccountResult Of(IdentityResult result) =>
+        result.Succeeded ? Ok : new(false, result.Errors.Select(e => e.Description).ToArray());
+}
+
+/// <summary>
+/// What admins do to accounts: create, give a role, disable, set a password. Each call runs in a scope of its own
+/// (UserManager holds a DbContext, which must not live as long as a circuit) and is written to the audit log.
+/// </summary>
+public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail audit)
+{
+    public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VaasDbContext>();
+        var now = DateTimeOffset.UtcNow;
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(cancellationToken);
+        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name })
+            .ToListAsync(cancellationToken);
+        var keys = await db.ApiKeys.Where(k => k.RevokedAt == null).GroupBy(k => k.UserId).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(k => k.Key, k => k.Count, cancellationToken);
+        return users.Select(u => new UserSummary(
+                u.Id,
+                u.Email ?? u.UserName ?? u.Id,
+                HighestRole(roles.Where(r => r.UserId == u.Id).Select(r => r.Name)),
+                u.LockoutEnd > now,
+                keys.GetValueOrDefault(u.Id)))
+            .ToList();
+    }
+
+    public async Task<AccountResult> CreateAsync(string email, string password, string role, Actor by)
+    {
+        if (!Roles.IsKnown(role))
+        {
+            return AccountResult.Refused($"Role must be one of {string.Join(", ", Roles.All)}.");
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        var user = new IdentityUser { UserName = email.Trim(), Email = email.Trim(), EmailConfirmed = true };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            return AccountResult.Of(created);
+        }
+
+        var added = await users.AddToRoleAsync(user, role);
+        if (!added.Succeeded)
+        {
+            await users.DeleteAsync(user);
+            return AccountResult.Of(added);
+        }
+
+        await audit.RecordAsync(by, AuditActions.UserCreate, "user", user.Id, $"{user.Email} as {role}");
+        return AccountResult.Ok;
+    }
+
+    public Task<AccountResult> SetRoleAsync(string userId, string role, Actor by) =>
+        ChangeAsync(userId, by, async (users, user) =>
+        {
+            if (!Roles.IsKnown(role))
+            {
+                return AccountResult.Refused($"Role must be one of {string.Join(", ", Roles.All)}.");
+            }
+
+            var current = await users.GetRolesAsync(user);
+            if (current.Contains(Roles.Admin) && role != Roles.Admin && await IsLastAdminAsync(users, user))
+            {
+                return AccountResult.Refused("This is the only admin; make another admin first.");
+            }
+
+            var removed = await users.RemoveFromRolesAsync(user, current);
+            var result = removed.Succeeded ? await users.AddToRoleAsync(user, role) : removed;
+            // Open sessions pick the new role up at their next check (a minute at most).
+            await users.UpdateSecurityStampAsync(user);
+            return AccountResult.Of(result);
+        }, AuditActions.UserRole, role);
+
+    /// <summary>Disables an account: it can no longer sign in, its sessions end within a minute and its API keys stop working.</summary>
+    public Task<AccountResult> DisableAsync(string userId, Actor by) =>
+        ChangeAsync(userId, by, async (users, user) =>
+        {
+            if (user.Id == by.UserId)
+            {
+                return AccountResult.Refused("You cannot disable your own account.");
+            }
+
+            if ((await users.GetRolesAsync(user)).Contains(Roles.Admin) && await IsLastAdminAsync(users, user))
+            {
+                return AccountResult.Refused("This is the only admin; make another admin first.");
+            }
+
+            await users.SetLockoutEnabledAsync(user, true);
+            var result = await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+            await users.UpdateSecurityStampAsync(user);
+            return AccountResult.Of(result);
+        }, AuditActions.UserLock);
+
+    public Task<AccountResult> EnableAsync(string userId, Actor by) =>
+        ChangeAsync(userId, by, async (users, user) =>
+        {
+            var result = await users.SetLockoutEndDateAsync(user, null);
+            await users.ResetAccessFailedCountAsync(user);
+            return AccountResult.Of(result);
+        }, AuditActions.UserUnlock);
+
+    public Task<AccountResult> SetPasswordAsync(string userId, string password, Actor by) =>
+        ChangeAsync(userId, by, async (users, user) => AccountResult.Of(await ReplacePasswordAsync(users, user, password)), AuditActions.UserPassword);
+
+    /// <summary>
+    /// Makes sure the roles exist and that there is an admin: the configured one, or else a generated password
+    /// that the caller shows once. Returns the generated credentials, or null when none were made.
+    /// </summary>
+    public async Task<(string Email, string Password)?> EnsureFirstAdminAsync(string? email, string? password)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                Require(await roles.CreateAsync(new IdentityRole(role)), $"create the role {role}");
+            }
+        }
+
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        if ((await users.GetUsersInRoleAsync(Roles.Admin)).Count > 0)
+        {
+            return null;
+        }
+
+        var generated = string.IsNullOrEmpty(password);
+        email = string.IsNullOrWhiteSpace(email) ? "admin@localhost" : email.Trim();
+        password = generated ? GeneratePassword() : password!;
+        var user = await users.FindByEmailAsync(email);
+        if (user is null)
+        {
+            user = new IdentityUser { UserName = email, Email = email, EmailConfirmed = true };
+            Require(await users.CreateAsync(user, password), $"create the first admin {email} (Admin:Password)");
+        }
+        else if (generated || !await users.CheckPasswordAsync(user, password))
+        {
+            Require(await ReplacePasswordAsync(users, user, password), "set the first admin's password (Admin:Password)");
+        }
+
+        Require(await users.AddToRoleAsync(user, Roles.Admin), $"make {email} an admin");
+        await audit.RecordAsync(Actor.System, AuditActions.UserCreate, "user", user.Id, $"{email} as {Roles.Admin} (first admin{(generated ? ", generated password" : ", from configuration")})");
+        return generated ? (email, password) : null;
+    }
+
+    public static string GeneratePassword() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(15));
+
+    private async Task<AccountResult> ChangeAsync(
+        string userId, Actor by, Func<UserManager<IdentityUser>, IdentityUser, Task<AccountResult>> change, string action, string? detail = null)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        var user = await users.FindByIdAsync(userId);
+        if (user is null)
+        {
+            return AccountResult.Refused("There is no such account.");
+        }
+
+        var result = await change(users, user);
+        if (result.Succeeded)
+        {
+            await audit.RecordAsync(by, action, "user", user.Id, detail is null ? user.Email : $"{user.Email}: {detail}");
+        }
+
+        return result;
+    }
+
+    /// <summary>Checks the new password against the rules first, so a refused one leaves the old one in place.</summary>
+    private static async Task<IdentityResult> ReplacePasswordAsync(UserManager<IdentityUser> users, IdentityUser user, string password)
+    {
+        foreach (var validator in users.PasswordValidators)
+        {
+            var valid = await validator.ValidateAsync(users, user, password);
+            if (!valid.Succeeded)
+            {
+                return valid;
+            }
+        }
+
+        user.PasswordHash = users.PasswordHasher.HashPassword(user, password);
+        await users.UpdateSecurityStampAsync(user);
+        return await users.UpdateAsync(user);
+    }
+
+    private static async Task<bool> IsLastAdminAsync(UserManager<IdentityUser> users, IdentityUser user)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return !(await users.GetUsersInRoleAsync(Roles.Admin)).Any(u => u.Id != user.Id && !(u.LockoutEnd > now));
+    }
+
+    private static string HighestRole(IEnumerable<string?> held) =>
+        Roles.All.FirstOrDefault(r => held.Contains(r)) ?? "none";
+
+    private static void Require(IdentityResult result, string what)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Could not {what}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using VaasWeb.Processing.Accounts;
+using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Search;
+using VaasWeb.Processing.Storage;
+using VaasWeb.Processing.Tasks;
+
+namespace VaasWeb.Processing.Videos;
+
+public enum DeleteVideoOutcome
+{
+    Deleted,
+    NotFound,
+
+    /// <summary>A task of the video is pending or running; cancel it first.</summary>
+    Busy,
+}
+
+/// <summary>Deletes a video with everything made from it: rows (tasks, frames, text, index) and files.</summary>
+public sealed class VideoDeletion(
+    IDbContextFactory<VaasDbContext> dbFactory,
+    ITextIndex textIndex,
+    MediaStorage storage,
+    AuditTrail audit,
+    ILogger<VideoDeletion> logger)
+{
+    public async Task<(DeleteVideoOutcome Outcome, string? Detail)> DeleteAsync(Guid videoId, Actor by, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var video = await db.Videos.AsNoTracking().FirstOrDefaultAsync(v => v.Id == videoId, cancellationToken);
+        if (video is null)
+        {
+            return (DeleteVideoOutcome.NotFound, null);
+        }
+
+        var active = await db.Tasks.AsNoTracking()
+            .Where(t => t.VideoId == videoId && (t.State == TaskState.Pending || t.State == TaskState.InProgress))
+            .Select(t => t.Id).FirstOrDefaultAsync(cancellationToken);
+        if (active != Guid.Empty)
+        {
+            return (DeleteVideoOutcome.Busy, $"Task {active} of this video is pending or running; cancel it first.");
+        }
+
+        // Rows first, in one transaction (the database cascades to tasks, frames, chunks and text), files after:
+        // a crash in between leaves unreferenced files, never rows that point at missing files.
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await textIndex.RemoveVideoAsync(db, videoId, cancellationToken);
+            await db.Videos.Where(v => v.Id == videoId).ExecuteDeleteAsync(cancellationToken);
+            audit.Add(db, by, AuditActions.VideoDelete, "video", videoId.ToString(), $"{video.OriginalFileName} ({video.StoredPath})");
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        try
+        {
+            storage.DeleteVideo(videoId, video.StoredPath);
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning(e, "Video {VideoId} is deleted but some of its files could not be removed", videoId);
+        }
+
+        return (DeleteVideoOutcome.Deleted, null);
+    }
+}

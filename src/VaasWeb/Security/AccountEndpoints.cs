@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using VaasWeb.Processing.Accounts;
+
+namespace VaasWeb.Security;
+
+/// <summary>Sign-in and sign-out: plain form posts (with antiforgery tokens), because only a request can set a cookie.</summary>
+internal static class AccountEndpoints
+{
+    public const string LoginPath = "/account/login";
+    public const string LogoutPath = "/account/logout";
+    public const string DeniedPath = "/account/denied";
+
+    /// <summary>Where the detail of a 401 from the API key handler waits for the problem document.</summary>
+    public const string ProblemDetailKey = "vaas:auth-problem";
+
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        var account = app.MapGroup("/account").WithTags("Account").ExcludeFromDescription();
+        account.MapPost("/login", LoginAsync).AllowAnonymous();
+        account.MapPost("/logout", LogoutAsync).RequireAuthorization();
+        return app;
+    }
+
+    private static async Task<IResult> LoginAsync(
+        [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
+        HttpContext http, SignInManager<IdentityUser> signIn, AuditTrail audit)
+    {
+        var address = http.Connection.RemoteIpAddress?.ToString();
+        var target = SafeReturnUrl(returnUrl);
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
+        {
+            return Back("Enter your e-mail and password.", target);
+        }
+
+        var result = await signIn.PasswordSignInAsync(email.Trim(), password, isPersistent: false, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            var user = await signIn.UserManager.FindByNameAsync(email.Trim());
+            await audit.RecordAsync(new Actor(user?.Id, email.Trim(), address), AuditActions.SignIn);
+            return Results.LocalRedirect(target);
+        }
+
+        await audit.RecordAsync(new Actor(null, email.Trim(), address), AuditActions.SignInFailed, detail: result.IsLockedOut ? "locked out" : "wrong e-mail or password");
+        return Back(result.IsLockedOut
+            ? "This account is disabled or locked after too many wrong passwords; try again in a few minutes or ask an admin."
+            : "Wrong e-mail or password.", target);
+    }
+
+    private static async Task<IResult> LogoutAsync(HttpContext http, SignInManager<IdentityUser> signIn, AuditTrail audit)
+    {
+        await audit.RecordAsync(http.User.ToActor(http.Connection.RemoteIpAddress?.ToString()), AuditActions.SignOut);
+        await signIn.SignOutAsync();
+        return Results.LocalRedirect(LoginPath);
+    }
+
+    private static IResult Back(string error, string returnUrl) =>
+        Results.LocalRedirect($"{LoginPath}?error={Uri.EscapeDataString(error)}&returnUrl={Uri.EscapeDataString(returnUrl)}");
+
+    /// <summary>Only a path on this site: a login link must not send people elsewhere afterwards.</summary>
+    public static string SafeReturnUrl(string? returnUrl) =>
+        returnUrl is { Length: > 0 } && returnUrl[0] == '/' && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            && !returnUrl.StartsWith(LoginPath, StringComparison.OrdinalIgnoreCase)
+            ? returnUrl
+            : "/";
+}

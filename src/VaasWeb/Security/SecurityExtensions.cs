@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using VaasWeb.Api;
+using VaasWeb.Processing.Accounts;
+
+namespace VaasWeb.Security;
+
+/// <summary>Accounts for people (Identity cookies) and scripts (API keys), the policies, the first admin.</summary>
+internal static class SecurityExtensions
+{
+    /// <summary>Picks the API key handler when the request carries a key, else the sign-in cookie.</summary>
+    private const string CookieOrApiKey = "CookieOrApiKey";
+
+    public static IServiceCollection AddVaasSecurity(this IServiceCollection services)
+    {
+        new IdentityBuilder(typeof(IdentityUser), typeof(IdentityRole), services).AddSignInManager();
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = CookieOrApiKey;
+                options.DefaultSignInScheme = IdentityConstants.ApplicationScheme;
+            })
+            .AddPolicyScheme(CookieOrApiKey, "Sign-in cookie or API key", options => options.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(ApiKeyService.HeaderName) ? ApiKeyAuthenticationHandler.Scheme : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.Scheme, null)
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.Cookie.Name = "vaas.auth";
+            options.Cookie.HttpOnly = true;
+            // Lax: never sent on another site's POST, so a cookie alone cannot be used to forge an action.
+            // Secure whenever the app is reached over HTTPS (behind a TLS proxy: forward the scheme).
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.SlidingExpiration = true;
+            options.LoginPath = AccountEndpoints.LoginPath;
+            options.LogoutPath = AccountEndpoints.LogoutPath;
+            options.AccessDeniedPath = AccountEndpoints.DeniedPath;
+            // Browsers asking for a page are sent to sign in; API clients get the status code and a problem document.
+            options.Events.OnRedirectToLogin = context => RedirectPagesOnly(context, StatusCodes.Status401Unauthorized);
+            options.Events.OnRedirectToAccessDenied = context => RedirectPagesOnly(context, StatusCodes.Status403Forbidden);
+        });
+        // A disabled account or a changed role reaches open sessions within a minute.
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddOptions<BoardOptions>().BindConfiguration(BoardOptions.Section);
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section);
+        services.AddAuthorization(Policies.Add);
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, BoardAccessHandler>();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingAuthenticationState>();
+        services.AddScoped<CurrentActor>();
+        services.AddHostedService<FirstAdmin>();
+        return services;
+    }
+
+    private static Task RedirectPagesOnly(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        if (StatusCodeResponses.IsPageRequest(context.HttpContext))
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        else
+        {
+            context.Response.StatusCode = status;
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class AdminOptions
+{
+    public const string Section = "Admin";
+
+    /// <summary>The first admin's e-mail (user name); <c>admin@localhost</c> when unset.</summary>
+    public string? Email { get; set; }
+
+    /// <summary>The first admin's password; unset, one is generated and printed once.</summary>
+    public string? Password { get; set; }
+}
+
+/// <summary>Creates the roles and the first admin once the schema is in place (it runs after the migrator).</summary>
+internal sealed class FirstAdmin(UserAdministration accounts, Microsoft.Extensions.Options.IOptions<AdminOptions> options, ILogger<FirstAdmin> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var generated = await accounts.EnsureFirstAdminAsync(options.Value.Email, options.Value.Password);
+        if (generated is { } admin)
+        {
+            // To the console only, once: never into a log file or the database.
+            await Console.Out.WriteLineAsync($"""
+
+                VaasWeb created its first admin. Sign in with
+                  e-mail:   {admin.Email}
+                  password: {admin.Password}
+                This password is shown only now. Change it under Admin → Users, or set Admin:Email and Admin:Password.
+
+                """);
+            logger.LogWarning("Created the first admin {Email} with a generated password (printed on the console)", admin.Email);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
