@@ -39,6 +39,8 @@ public static class ProcessingServiceCollectionExtensions
         services.AddOptions<IngestionOptions>().BindConfiguration(IngestionOptions.Section).ValidateOnStart();
         services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.Section)
             .Validate(o => o.MaxBytes > 0, "Upload:MaxBytes must be a positive number of bytes.")
+            .Validate(o => o.MaxBytesByRole.All(r => Roles.IsKnown(Roles.All.FirstOrDefault(k => k.Equals(r.Key, StringComparison.OrdinalIgnoreCase))) && r.Value > 0),
+                $"Upload:MaxBytesByRole takes the roles {string.Join(", ", Roles.All)}, each with a positive number of bytes.")
             .Validate(o => o.IncompleteExpiryHours is > 0 and <= 24 * 365, "Upload:IncompleteExpiryHours must be between 0 and 8760.")
             .Validate(o => o.BrowserChunkBytes >= 0, "Upload:BrowserChunkBytes must be 0 (one request per file) or a positive number of bytes.")
             .ValidateOnStart();

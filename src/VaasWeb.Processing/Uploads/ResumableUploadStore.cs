@@ -44,16 +44,18 @@ public sealed partial class ResumableUploadStore
 
     public long MaxBytes => _options.Value.MaxBytes;
 
-    public ResumableUpload Create(long length, string fileName, string? fileType)
+    /// <param name="maxBytes">The uploader's limit (<see cref="UploadOptions.LimitFor"/>); at most <see cref="MaxBytes"/> when not given.</param>
+    public ResumableUpload Create(long length, string fileName, string? fileType, long? maxBytes = null)
     {
+        var limit = maxBytes ?? MaxBytes;
         if (length <= 0)
         {
             throw new ResumableUploadException(UploadProblem.TooLarge, "An upload must have a length above zero.");
         }
 
-        if (length > MaxBytes)
+        if (length > limit)
         {
-            throw new ResumableUploadException(UploadProblem.TooLarge, $"The file is larger than the {Bytes.Format(MaxBytes)} limit (Upload:MaxBytes).");
+            throw new ResumableUploadException(UploadProblem.TooLarge, $"The file is larger than the {Bytes.Format(limit)} limit (Upload:MaxBytes, or Upload:MaxBytesByRole for your role).");
         }
 
         if (new DriveInfo(Folder).AvailableFreeSpace < length)

@@ -8,6 +8,15 @@ public sealed class UploadOptions
     /// <summary>Largest accepted video, in bytes. Default 4 GiB.</summary>
     public long MaxBytes { get; set; } = 4L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// A lower or higher limit for a role (<c>Upload:MaxBytesByRole:Uploader</c>); a user gets the largest of their
+    /// roles' limits, and <see cref="MaxBytes"/> for a role without one.
+    /// </summary>
+    public Dictionary<string, long> MaxBytesByRole { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public long LimitFor(Func<string, bool> isInRole) =>
+        Accounts.Roles.All.Where(isInRole).Select(role => MaxBytesByRole.GetValueOrDefault(role, MaxBytes)).DefaultIfEmpty(MaxBytes).Max();
+
     /// <summary>An unfinished resumable upload not touched for this long is deleted.</summary>
     public double IncompleteExpiryHours { get; set; } = 24;
 

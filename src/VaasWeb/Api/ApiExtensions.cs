@@ -18,6 +18,8 @@ internal static class ApiExtensions
         app.MapMedia();
         app.MapSearchApi();
         app.MapGenerationApi();
+        app.MapVideoApi();
+        app.MapAuditApi();
         return app;
     }
 }

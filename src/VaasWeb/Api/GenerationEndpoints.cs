@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VaasWeb.Processing.Generation;
 
+using VaasWeb.Security;
+
 namespace VaasWeb.Api;
 
 /// <summary>Narration laid over the generated video: MiniMax text-to-speech in the given voice.</summary>
@@ -62,8 +64,8 @@ internal static class GenerationEndpoints
 
     public static IEndpointRouteBuilder MapGenerationApi(this IEndpointRouteBuilder app)
     {
-        var generations = app.MapGroup("/api/generations").WithTags("Generation");
-        generations.MapPost("", CreateAsync)
+        var generations = app.MapGroup("/api/generations").WithTags("Generation").RequireAuthorization(Policies.Viewer);
+        generations.MapPost("", CreateAsync).RequireAuthorization(Policies.Uploader)
             .WithSummary("Ask MiniMax for a video from a prompt (and a first frame); 202 with the task to follow. Nothing is sent before the submit slot.");
         generations.MapGet("/{taskId:guid}", GetAsync)
             .WithSummary("A generation: its task (status, step, progress, error), MiniMax's task id and status, the stored videos.");
@@ -76,7 +78,7 @@ internal static class GenerationEndpoints
     }
 
     private static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult, ValidationProblem>> CreateAsync(
-        GenerationRequest? request, GenerationService generations, CancellationToken cancellationToken)
+        GenerationRequest? request, HttpContext http, GenerationService generations, CancellationToken cancellationToken)
     {
         if (!generations.IsConfigured)
         {
@@ -92,7 +94,7 @@ internal static class GenerationEndpoints
         {
             var task = await generations.CreateAsync(new GenerationInput(
                 request.Prompt, request.Model, request.Duration, request.Resolution, request.PromptOptimizer,
-                request.FirstFrame, request.FirstFrameId, null, request.Narration?.Text, request.Narration?.VoiceId), cancellationToken);
+                request.FirstFrame, request.FirstFrameId, null, request.Narration?.Text, request.Narration?.VoiceId, http.Actor()), cancellationToken);
             var id = task.Id.ToString();
             return TypedResults.Accepted($"/api/generations/{id}", new GenerationAccepted("Generation queued", id, $"/api/generations/{id}"));
         }

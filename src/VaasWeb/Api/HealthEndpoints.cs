@@ -8,7 +8,8 @@ internal static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteAsync }).WithTags("Health");
+        // For monitors and load balancers, which carry no account.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteAsync }).WithTags("Health").AllowAnonymous();
         return app;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Storage;
+using VaasWeb.Security;
 
 namespace VaasWeb.Api;
 
@@ -21,7 +22,9 @@ internal static class MediaEndpoints
 
     public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Prefix + "/{**path}", ServeAsync).WithTags("Media").WithSummary("A stored video, frame, audio chunk or thumbnail; supports Range.");
+        // Board: wall screens (Board:AllowAnonymousViewers) see the cards' thumbnails, and nothing else.
+        app.MapGet(Prefix + "/{**path}", ServeAsync).WithTags("Media").RequireAuthorization(Policies.Board)
+            .WithSummary("A stored video, frame, audio chunk or thumbnail; supports Range.");
         return app;
     }
 
@@ -29,8 +32,15 @@ internal static class MediaEndpoints
     public static string UrlOf(string relativePath) =>
         Prefix + "/" + string.Join('/', relativePath.Split('/').Select(Uri.EscapeDataString));
 
-    private static async Task<IResult> ServeAsync(string path, MediaStorage storage, IDbContextFactory<VaasDbContext> dbFactory, CancellationToken cancellationToken)
+    private static async Task<IResult> ServeAsync(
+        string path, HttpContext http, MediaStorage storage, IDbContextFactory<VaasDbContext> dbFactory, CancellationToken cancellationToken)
     {
+        if (!http.User.CanView() && !await IsThumbnailAsync(path, dbFactory, cancellationToken))
+        {
+            return Results.Problem($"Sign in, or send an API key in the {Processing.Accounts.ApiKeyService.HeaderName} header: without an account only the board's thumbnails are shown.",
+                statusCode: StatusCodes.Status401Unauthorized);
+        }
+
         string file;
         try
         {
@@ -56,5 +66,11 @@ internal static class MediaEndpoints
         // Re-runs rewrite derived files under the same names: let browsers cache, but check back each time.
         var tag = new EntityTagHeaderValue($"\"{info.LastWriteTimeUtc.Ticks:x}-{info.Length:x}\"");
         return Results.File(file, contentType, lastModified: info.LastWriteTimeUtc, entityTag: tag, enableRangeProcessing: true);
+    }
+
+    private static async Task<bool> IsThumbnailAsync(string path, IDbContextFactory<VaasDbContext> dbFactory, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Videos.AnyAsync(v => v.ThumbnailPath == path, cancellationToken);
     }
 }

@@ -130,5 +130,5 @@ public static class MultipartUpload
     }
 
     private static UploadRejectedException TooLarge(long maxBytes) =>
-        new(StatusCodes.Status413PayloadTooLarge, $"The file is larger than the {Bytes.Format(maxBytes)} limit (Upload:MaxBytes).");
+        new(StatusCodes.Status413PayloadTooLarge, $"The file is larger than the {Bytes.Format(maxBytes)} limit (Upload:MaxBytes, or Upload:MaxBytesByRole for your role).");
 }

@@ -6,6 +6,8 @@ using VaasWeb.Processing.Search;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
 
+using VaasWeb.Security;
+
 namespace VaasWeb.Api;
 
 public sealed record SearchHitResponse(
@@ -46,7 +48,7 @@ internal static class SearchEndpoints
 
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
-        var search = app.MapGroup("/api").WithTags("Search");
+        var search = app.MapGroup("/api").WithTags("Search").RequireAuthorization(Policies.Viewer);
         search.MapGet("/search", SearchTextAsync)
             .WithSummary("Ranked places in the videos (or one, with video=) where the words are said, shown, or described.");
         search.MapPost("/search/image", SearchImageAsync)

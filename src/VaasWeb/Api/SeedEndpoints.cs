@@ -8,6 +8,7 @@ using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Uploads;
 using VaasWeb.Processing.Videos;
+using VaasWeb.Security;
 
 namespace VaasWeb.Api;
 
@@ -22,15 +23,18 @@ internal static class SeedEndpoints
             .AddOpenApiOperationTransformer(DescribeMultipartFileBody)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .RequireAuthorization(Policies.Uploader);
         seed.MapPost("/process-video", ProcessVideoAsync)
             .Accepts<ProcessVideoRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithSummary("Queue the ingestion of a video inside the media root (a path as returned by upload-video).");
+            .WithSummary("Queue the ingestion of a video inside the media root (a path as returned by upload-video).")
+            .RequireAuthorization(Policies.Uploader);
         seed.MapGet("/task-status/{taskId}", GetTaskStatusAsync)
-            .WithSummary("The status of a task: pending, in_progress, completed or failed, with step, progress and error.");
+            .WithSummary("The status of a task: pending, in_progress, completed or failed, with step, progress and error.")
+            .RequireAuthorization(Policies.Viewer);
         return app;
     }
 
@@ -68,7 +72,7 @@ internal static class SeedEndpoints
         ReceivedFile received;
         try
         {
-            received = await MultipartUpload.ReceiveAsync(request, storage, options.Value.MaxBytes, cancellationToken);
+            received = await MultipartUpload.ReceiveAsync(request, storage, request.HttpContext.User.UploadLimit(options.Value), cancellationToken);
         }
         catch (UploadRejectedException e)
         {
@@ -78,7 +82,7 @@ internal static class SeedEndpoints
         try
         {
             var imported = await importer.ImportUploadAsync(
-                received.TemporaryPath, received.FileName, received.SizeBytes, received.Sha256, autoStart: null, cancellationToken);
+                received.TemporaryPath, received.FileName, received.SizeBytes, received.Sha256, autoStart: null, request.HttpContext.Actor(), cancellationToken);
             return TypedResults.Ok(new UploadVideoResponse(
                 "Video uploaded successfully", imported.Video.StoredPath, imported.Task?.Id, imported.Video.Id));
         }
@@ -125,7 +129,7 @@ internal static class SeedEndpoints
 
         try
         {
-            var queued = await importer.QueueIngestionAsync(path, cancellationToken);
+            var queued = await importer.QueueIngestionAsync(path, request.HttpContext.Actor(), cancellationToken);
             var message = queued.TaskAlreadyQueued ? "Task already enqueued for processing" : "Task enqueued for processing";
             return TypedResults.Ok(new ProcessVideoResponse(message, queued.Task!.Id, queued.Video.Id));
         }

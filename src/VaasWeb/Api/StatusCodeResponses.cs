@@ -22,7 +22,11 @@ internal static class StatusCodeResponses
         app.UseWhen(context => !IsPageRequest(context), api =>
         {
             // An unexpected failure in an API call is a problem document (500), never the HTML error page.
-            api.UseExceptionHandler();
+            // A request the framework could not read (a bad form token, a malformed body) is the caller's 400, not a 500.
+            api.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            });
             api.UseStatusCodePages(WriteProblemAsync);
         });
         return app;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Security;
 
 namespace VaasWeb.Api;
 
@@ -13,6 +14,11 @@ public sealed record TaskDetailsResponse(TaskStatusResponse Task, IReadOnlyList<
 
 public sealed record TaskCommandResponse(string Message, TaskStatusResponse Task);
 
+/// <summary>Which failed tasks to run again; none listed means every failed task.</summary>
+public sealed record RerunFailedRequest(IReadOnlyList<Guid>? TaskIds);
+
+public sealed record RerunFailedResponse(string Message, int Queued, int Skipped);
+
 /// <summary>Tasks for scripts and the UI: list, details with history and steps, cancel, re-run.</summary>
 internal static class TaskEndpoints
 {
@@ -20,11 +26,15 @@ internal static class TaskEndpoints
 
     public static IEndpointRouteBuilder MapTaskApi(this IEndpointRouteBuilder app)
     {
-        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks");
+        var tasks = app.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization(Policies.Viewer);
         tasks.MapGet("", ListAsync).WithSummary("Newest tasks first, optionally filtered by status and kind.");
         tasks.MapGet("/{taskId:guid}", GetAsync).WithSummary("A task with its full state history and per-step timings.");
-        tasks.MapPost("/{taskId:guid}/cancel", CancelAsync).WithSummary("Cancel a pending or running task; ffmpeg is killed.");
-        tasks.MapPost("/{taskId:guid}/rerun", RerunAsync).WithSummary("Run a finished task again as a new attempt.");
+        tasks.MapPost("/{taskId:guid}/cancel", CancelAsync).RequireAuthorization(Policies.Uploader)
+            .WithSummary("Cancel a pending or running task (uploaders: their own; admins: any); ffmpeg is killed.");
+        tasks.MapPost("/{taskId:guid}/rerun", RerunAsync).RequireAuthorization(Policies.Admin)
+            .WithSummary("Run a finished task again as a new attempt (admins).");
+        tasks.MapPost("/rerun-failed", RerunFailedAsync).RequireAuthorization(Policies.Admin)
+            .WithSummary("Run the listed failed tasks again, or every failed task when none are listed (admins).");
         return app;
     }
 
@@ -75,13 +85,14 @@ internal static class TaskEndpoints
         return TypedResults.Ok(new TaskDetailsResponse(TaskStatusResponse.Of(TaskSnapshot.Of(task)), history, steps));
     }
 
-    private static async Task<Results<Ok<TaskCommandResponse>, Accepted<TaskCommandResponse>, NotFound<TaskNotFoundResponse>, Conflict<TaskCommandResponse>>> CancelAsync(
-        Guid taskId, TaskCommands commands, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TaskCommandResponse>, Accepted<TaskCommandResponse>, NotFound<TaskNotFoundResponse>, Conflict<TaskCommandResponse>, ProblemHttpResult>> CancelAsync(
+        Guid taskId, HttpContext http, TaskCommands commands, CancellationToken cancellationToken)
     {
-        var (outcome, task) = await commands.CancelAsync(taskId, requestedBy: null, cancellationToken);
+        var (outcome, task) = await commands.CancelAsync(taskId, http.Actor(), t => http.User.CanCancel(t.OwnerId), cancellationToken);
         return outcome switch
         {
             CancelOutcome.NotFound => TypedResults.NotFound(new TaskNotFoundResponse(taskId.ToString())),
+            CancelOutcome.Forbidden => TypedResults.Problem("Uploaders may cancel only the tasks they started; ask an admin.", statusCode: StatusCodes.Status403Forbidden),
             CancelOutcome.Cancelled => TypedResults.Ok(Respond("Task cancelled before it started", task!)),
             CancelOutcome.Stopping => TypedResults.Accepted($"/task-status/{taskId}", Respond("Task is being cancelled", task!)),
             _ => TypedResults.Conflict(Respond("Task has already finished", task!)),
@@ -89,9 +100,9 @@ internal static class TaskEndpoints
     }
 
     private static async Task<Results<Accepted<TaskCommandResponse>, NotFound<TaskNotFoundResponse>, Conflict<TaskCommandResponse>, ProblemHttpResult>> RerunAsync(
-        Guid taskId, TaskCommands commands, CancellationToken cancellationToken)
+        Guid taskId, HttpContext http, TaskCommands commands, CancellationToken cancellationToken)
     {
-        var (outcome, task) = await commands.RerunAsync(taskId, requestedBy: null, cancellationToken);
+        var (outcome, task) = await commands.RerunAsync(taskId, http.Actor(), cancellationToken);
         return outcome switch
         {
             RerunOutcome.NotFound => TypedResults.NotFound(new TaskNotFoundResponse(taskId.ToString())),
@@ -100,6 +111,14 @@ internal static class TaskEndpoints
                 statusCode: StatusCodes.Status409Conflict),
             _ => TypedResults.Conflict(Respond("Only a completed or failed task can be re-run", task!)),
         };
+    }
+
+    private static async Task<Ok<RerunFailedResponse>> RerunFailedAsync(
+        HttpContext http, TaskCommands commands, CancellationToken cancellationToken, RerunFailedRequest? request = null)
+    {
+        var ids = request?.TaskIds is { Count: > 0 } listed ? listed.Distinct().ToArray() : null;
+        var result = await commands.RerunFailedAsync(ids, http.Actor(), progress: null, cancellationToken);
+        return TypedResults.Ok(new RerunFailedResponse($"{result.Queued} task(s) queued again", result.Queued, result.Skipped));
     }
 
     private static TaskCommandResponse Respond(string message, ProcessingTask task) =>

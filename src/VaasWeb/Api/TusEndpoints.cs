@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http.Features;
 using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Uploads;
 using VaasWeb.Processing.Videos;
+using Microsoft.Extensions.Options;
+using VaasWeb.Security;
 
 namespace VaasWeb.Api;
 
@@ -21,7 +23,7 @@ internal static class TusEndpoints
 
     public static IEndpointRouteBuilder MapTusUploads(this IEndpointRouteBuilder app)
     {
-        var tus = app.MapGroup(Path).WithTags("Resumable uploads (tus 1.0)").AddEndpointFilter(TusHeadersAsync);
+        var tus = app.MapGroup(Path).WithTags("Resumable uploads (tus 1.0)").AddEndpointFilter(TusHeadersAsync).RequireAuthorization(Policies.Uploader);
         tus.MapMethods("", [HttpMethods.Options], Describe).WithSummary("Which tus version, extensions and maximum size this server supports.");
         tus.MapPost("", Create).WithSummary("Create an upload (Upload-Length, Upload-Metadata: filename, filetype).");
         tus.MapMethods("/{id}", [HttpMethods.Head], Head).WithSummary("Where an upload stands (Upload-Offset).");
@@ -44,15 +46,16 @@ internal static class TusEndpoints
         return await next(context);
     }
 
-    private static IResult Describe(HttpResponse response, ResumableUploadStore store)
+    private static IResult Describe(HttpContext http, IOptions<UploadOptions> options)
     {
+        var response = http.Response;
         response.Headers["Tus-Version"] = TusVersion;
         response.Headers["Tus-Extension"] = "creation,termination,expiration";
-        response.Headers["Tus-Max-Size"] = store.MaxBytes.ToString(CultureInfo.InvariantCulture);
+        response.Headers["Tus-Max-Size"] = http.User.UploadLimit(options.Value).ToString(CultureInfo.InvariantCulture);
         return Results.NoContent();
     }
 
-    private static IResult Create(HttpRequest request, HttpResponse response, ResumableUploadStore store)
+    private static IResult Create(HttpRequest request, HttpResponse response, ResumableUploadStore store, IOptions<UploadOptions> options)
     {
         if (!long.TryParse(request.Headers["Upload-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
         {
@@ -62,7 +65,8 @@ internal static class TusEndpoints
         var metadata = ParseMetadata(request.Headers["Upload-Metadata"].ToString());
         try
         {
-            var upload = store.Create(length, VideoImporter.DisplayName(metadata.GetValueOrDefault("filename")), metadata.GetValueOrDefault("filetype"));
+            var upload = store.Create(length, VideoImporter.DisplayName(metadata.GetValueOrDefault("filename")), metadata.GetValueOrDefault("filetype"),
+                request.HttpContext.User.UploadLimit(options.Value));
             response.Headers["Upload-Expires"] = upload.ExpiresAt.ToString("r", CultureInfo.InvariantCulture);
             return Results.Created($"{Path}/{upload.Id}", null);
         }
@@ -143,7 +147,7 @@ internal static class TusEndpoints
         try
         {
             var sha256 = await store.Sha256Async(id, cancellationToken);
-            var imported = await importer.ImportUploadAsync(store.PartPath(id), upload.FileName, upload.Length, sha256, autoStart: null, cancellationToken);
+            var imported = await importer.ImportUploadAsync(store.PartPath(id), upload.FileName, upload.Length, sha256, autoStart: null, request.HttpContext.Actor(), cancellationToken);
             response.Headers["Vaas-Video-Id"] = imported.Video.Id.ToString();
             response.Headers["Vaas-Video-Path"] = imported.Video.StoredPath;
             if (imported.Task is not null)

@@ -19,6 +19,7 @@ public interface ITaskHubClient
 /// <c>/hubs/tasks</c>: pushes every task change to every client. After (re)connecting, a client reads the current
 /// state with <see cref="GetTask"/> or <see cref="GetRecentTasks"/> and then applies pushed changes on top.
 /// </summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = Security.Policies.Board)]
 public sealed class TaskHub(TaskLifecycle lifecycle, IDbContextFactory<VaasDbContext> dbFactory) : Hub<ITaskHubClient>
 {
     public const string Path = "/hubs/tasks";

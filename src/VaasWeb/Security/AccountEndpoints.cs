@@ -1,5 +1,5 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 using VaasWeb.Processing.Accounts;
 
 namespace VaasWeb.Security;
@@ -17,17 +17,28 @@ internal static class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         var account = app.MapGroup("/account").WithTags("Account").ExcludeFromDescription();
-        account.MapPost("/login", LoginAsync).AllowAnonymous();
+        // The form's antiforgery token is checked by hand, so an expired form leads back to it instead of to an error page.
+        account.MapPost("/login", LoginAsync).AllowAnonymous().DisableAntiforgery();
         account.MapPost("/logout", LogoutAsync).RequireAuthorization();
         return app;
     }
 
-    private static async Task<IResult> LoginAsync(
-        [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
-        HttpContext http, SignInManager<IdentityUser> signIn, AuditTrail audit)
+    private static async Task<IResult> LoginAsync(HttpContext http, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn, AuditTrail audit)
     {
+        if (!http.Request.HasFormContentType)
+        {
+            return Results.Problem("Sign in with the form at /account/login; scripts use API keys.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var target = SafeReturnUrl(form["returnUrl"]);
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Back("The sign-in form had expired; please sign in again.", target);
+        }
+
+        var (email, password) = (form["email"].ToString(), form["password"].ToString());
         var address = http.Connection.RemoteIpAddress?.ToString();
-        var target = SafeReturnUrl(returnUrl);
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
         {
             return Back("Enter your e-mail and password.", target);

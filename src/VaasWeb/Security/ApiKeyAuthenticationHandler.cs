@@ -17,7 +17,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     IUserClaimsPrincipalFactory<IdentityUser> principals)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
-    public const string Scheme = "ApiKey";
+    public const string SchemeName = "ApiKey";
     public const string KeyIdClaim = "vaas:api_key";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -40,8 +40,8 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var principal = await principals.CreateAsync(user);
-        var identity = new ClaimsIdentity(principal.Claims.Append(new Claim(KeyIdClaim, key.Id.ToString())), Scheme);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme));
+        var identity = new ClaimsIdentity(principal.Claims.Append(new Claim(KeyIdClaim, key.Id.ToString())), SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -69,6 +69,11 @@ public static class UserPermissions
     public static bool CanCancel(this ClaimsPrincipal user, string? taskOwnerId) =>
         user.IsAdmin() || (user.CanUpload() && taskOwnerId is not null && taskOwnerId == user.UserId());
 
+    /// <summary>The caller of an HTTP request as the audit log and task owners name them.</summary>
+    public static Actor Actor(this HttpContext http) => http.User.ToActor(http.Connection.RemoteIpAddress?.ToString());
+
+    public static long UploadLimit(this ClaimsPrincipal user, Processing.Uploads.UploadOptions options) => options.LimitFor(user.IsInRole);
+
     public static Actor ToActor(this ClaimsPrincipal user, string? address) =>
         user.UserId() is { } id ? new Actor(id, user.Identity?.Name ?? id, address) : new Actor(null, "anonymous", address);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using VaasWeb.Api;
 using VaasWeb.Processing.Accounts;
@@ -12,8 +13,11 @@ internal static class SecurityExtensions
     /// <summary>Picks the API key handler when the request carries a key, else the sign-in cookie.</summary>
     private const string CookieOrApiKey = "CookieOrApiKey";
 
-    public static IServiceCollection AddVaasSecurity(this IServiceCollection services)
+    public static IServiceCollection AddVaasSecurity(this IServiceCollection services, IConfiguration configuration)
     {
+        // Keys that protect sign-in cookies and form tokens live with the data, so a restart signs nobody out.
+        var dataDirectory = Path.GetFullPath(configuration["Storage:DataDirectory"] ?? "data");
+        services.AddDataProtection().SetApplicationName("VaasWeb").PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
         new IdentityBuilder(typeof(IdentityUser), typeof(IdentityRole), services).AddSignInManager();
         services.AddAuthentication(options =>
             {
@@ -21,8 +25,8 @@ internal static class SecurityExtensions
                 options.DefaultSignInScheme = IdentityConstants.ApplicationScheme;
             })
             .AddPolicyScheme(CookieOrApiKey, "Sign-in cookie or API key", options => options.ForwardDefaultSelector = context =>
-                context.Request.Headers.ContainsKey(ApiKeyService.HeaderName) ? ApiKeyAuthenticationHandler.Scheme : IdentityConstants.ApplicationScheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.Scheme, null)
+                context.Request.Headers.ContainsKey(ApiKeyService.HeaderName) ? ApiKeyAuthenticationHandler.SchemeName : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(options =>
         {
@@ -50,6 +54,7 @@ internal static class SecurityExtensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthenticationState>();
         services.AddScoped<CurrentActor>();
+        services.AddScoped<Components.Shared.TaskActions>();
         services.AddHostedService<FirstAdmin>();
         return services;
     }
