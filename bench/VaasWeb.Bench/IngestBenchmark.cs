@@ -97,7 +97,7 @@ internal static class IngestBenchmark
 
             var clock = Stopwatch.StartNew();
             var imported = await _host.Services.GetRequiredService<VideoImporter>()
-                .ImportUploadAsync(incoming, "bench.mp4", new FileInfo(incoming).Length, sha, autoStart: true, CancellationToken.None);
+                .ImportUploadAsync(incoming, "bench.mp4", new FileInfo(incoming).Length, sha, autoStart: true, null, CancellationToken.None);
             var done = await _finished.WaitAsync(imported.Task!.Id);
             clock.Stop();
             if (done.State != TaskState.Completed)

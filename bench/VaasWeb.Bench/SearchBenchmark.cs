@@ -116,7 +116,7 @@ internal static class SearchBenchmark
         File.Copy(video, incoming);
         var finished = host.Services.GetRequiredService<IngestBenchmark.FinishedTasks>();
         var imported = await host.Services.GetRequiredService<VideoImporter>()
-            .ImportUploadAsync(incoming, "talk.mp4", new FileInfo(incoming).Length, "x", autoStart: true, CancellationToken.None);
+            .ImportUploadAsync(incoming, "talk.mp4", new FileInfo(incoming).Length, "x", autoStart: true, null, CancellationToken.None);
         var done = await finished.WaitAsync(imported.Task!.Id);
         await using var db = await host.Services.GetRequiredService<IDbContextFactory<VaasDbContext>>().CreateDbContextAsync();
         var steps = await db.TaskSteps.Where(s => s.TaskId == done.TaskId).OrderBy(s => s.Ordinal).ToListAsync();

@@ -53,6 +53,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
         }
 
         await using var scope = scopes.CreateAsyncScope();
+        await EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>());
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         var user = new IdentityUser { UserName = email.Trim(), Email = email.Trim(), EmailConfirmed = true };
         var created = await users.CreateAsync(user, password);
@@ -131,15 +132,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
     public async Task<(string Email, string Password)?> EnsureFirstAdminAsync(string? email, string? password)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-        foreach (var role in Roles.All)
-        {
-            if (!await roles.RoleExistsAsync(role))
-            {
-                Require(await roles.CreateAsync(new IdentityRole(role)), $"create the role {role}");
-            }
-        }
-
+        await EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>());
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         if ((await users.GetUsersInRoleAsync(Roles.Admin)).Count > 0)
         {
@@ -163,6 +156,17 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
         Require(await users.AddToRoleAsync(user, Roles.Admin), $"make {email} an admin");
         await audit.RecordAsync(Actor.System, AuditActions.UserCreate, "user", user.Id, $"{email} as {Roles.Admin} (first admin{(generated ? ", generated password" : ", from configuration")})");
         return generated ? (email, password) : null;
+    }
+
+    private static async Task EnsureRolesAsync(RoleManager<IdentityRole> roles)
+    {
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                Require(await roles.CreateAsync(new IdentityRole(role)), $"create the role {role}");
+            }
+        }
     }
 
     public static string GeneratePassword() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(15));

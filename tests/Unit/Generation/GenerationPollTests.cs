@@ -103,7 +103,7 @@ public sealed class GenerationPollTests
         var taskId = await rig.CreateAsync();
         await rig.AcceptedAsync(taskId);
 
-        await rig.Host.Get<TaskCommands>().CancelAsync(taskId, "ada", CancellationToken.None);
+        await rig.Host.Get<TaskCommands>().CancelAsync(taskId, TestActors.Named("ada"), null, CancellationToken.None);
         var finished = await rig.WaitForFinishAsync(taskId, TimeSpan.FromSeconds(10));
         var polls = (await rig.RequestsAsync("query")).Count;
         await Task.Delay(TimeSpan.FromSeconds(6));

@@ -114,7 +114,7 @@ public sealed class GenerationSubmitTests
         Assert.Contains("submit slot", waiting.Task.StepDetail, StringComparison.Ordinal);
 
         // A waiting generation can be cancelled; it is never sent.
-        await rig.Host.Get<TaskCommands>().CancelAsync(third, "test", CancellationToken.None);
+        await rig.Host.Get<TaskCommands>().CancelAsync(third, TestActors.Named("test"), null, CancellationToken.None);
         var cancelled = await rig.WaitForFinishAsync(third);
         Assert.Equal("cancelled", cancelled.ErrorCode);
         Assert.Equal(2, (await rig.RequestsAsync("video_generation")).Count);

@@ -24,7 +24,7 @@ public sealed class IngestionLifecycleTests : IDisposable
         var derived = upload.Video.Id.ToString("N");
         await WaitForFfmpegAsync(host, upload, derived);
 
-        var (outcome, _) = await host.Get<TaskCommands>().CancelAsync(upload.Task!.Id, "alice", CancellationToken.None);
+        var (outcome, _) = await host.Get<TaskCommands>().CancelAsync(upload.Task!.Id, TestActors.Named("alice"), null, CancellationToken.None);
         var done = await host.Events.WaitForFinishAsync(upload.Task.Id);
 
         Assert.Equal(CancelOutcome.Stopping, outcome);
@@ -45,8 +45,8 @@ public sealed class IngestionLifecycleTests : IDisposable
         var first = await UploadAsync(host, SlowVideo);
         var second = await UploadAsync(host, new VideoSpec(Seconds: 2));
 
-        var (outcome, task) = await host.Get<TaskCommands>().CancelAsync(second.Task!.Id, null, CancellationToken.None);
-        await host.Get<TaskCommands>().CancelAsync(first.Task!.Id, null, CancellationToken.None);
+        var (outcome, task) = await host.Get<TaskCommands>().CancelAsync(second.Task!.Id, null, null, CancellationToken.None);
+        await host.Get<TaskCommands>().CancelAsync(first.Task!.Id, null, null, CancellationToken.None);
         await host.Events.WaitForFinishAsync(first.Task.Id);
 
         Assert.Equal(CancelOutcome.Cancelled, outcome);
@@ -122,7 +122,7 @@ public sealed class IngestionLifecycleTests : IDisposable
         await using var host = await ProcessingHost.StartAsync(_temp.Path);
         var taskId = await LeaveRunningTaskAsync(host, attempt: 1, step: "frames");
 
-        var (outcome, task) = await host.Get<TaskCommands>().CancelAsync(taskId, "dave", CancellationToken.None);
+        var (outcome, task) = await host.Get<TaskCommands>().CancelAsync(taskId, TestActors.Named("dave"), null, CancellationToken.None);
 
         Assert.Equal(CancelOutcome.Cancelled, outcome);
         Assert.Equal((TaskState.Failed, "cancelled by dave"), (task!.State, task.ErrorMessage));
@@ -154,14 +154,14 @@ public sealed class IngestionLifecycleTests : IDisposable
     {
         await using var host = await ProcessingHost.StartAsync(_temp.Path, EveryFrame);
         var upload = await UploadAsync(host, SlowVideo);
-        await host.Get<TaskCommands>().CancelAsync(upload.Task!.Id, null, CancellationToken.None);
+        await host.Get<TaskCommands>().CancelAsync(upload.Task!.Id, null, null, CancellationToken.None);
         await host.Events.WaitForFinishAsync(upload.Task.Id);
-        var second = await host.Get<VideoImporter>().QueueIngestionAsync(host.Storage.ToAbsolute(upload.Video.StoredPath), CancellationToken.None);
+        var second = await host.Get<VideoImporter>().QueueIngestionAsync(host.Storage.ToAbsolute(upload.Video.StoredPath), null, CancellationToken.None);
 
         var (outcome, _) = await host.Get<TaskCommands>().RerunAsync(upload.Task.Id, null, CancellationToken.None);
 
         Assert.Equal(RerunOutcome.VideoBusy, outcome);
-        await host.Get<TaskCommands>().CancelAsync(second.Task!.Id, null, CancellationToken.None);
+        await host.Get<TaskCommands>().CancelAsync(second.Task!.Id, null, null, CancellationToken.None);
         await host.Events.WaitForFinishAsync(second.Task.Id);
     }
 
@@ -176,7 +176,7 @@ public sealed class IngestionLifecycleTests : IDisposable
         }
 
         await using var rerunHost = await ProcessingHost.StartAsync(_temp.Path, new Dictionary<string, string?> { ["Ingestion:FrameIntervalSeconds"] = "2" });
-        var (outcome, _) = await rerunHost.Get<TaskCommands>().RerunAsync(upload.Task!.Id, "bob", CancellationToken.None);
+        var (outcome, _) = await rerunHost.Get<TaskCommands>().RerunAsync(upload.Task!.Id, TestActors.Named("bob"), CancellationToken.None);
         var done = await rerunHost.Events.WaitForAsync(upload.Task.Id, s => s is { Attempt: 2, State: TaskState.Completed });
 
         Assert.Equal(RerunOutcome.Queued, outcome);
@@ -202,7 +202,7 @@ public sealed class IngestionLifecycleTests : IDisposable
         var (outcome, _) = await host.Get<TaskCommands>().RerunAsync(upload.Task.Id, null, CancellationToken.None);
 
         Assert.Equal(RerunOutcome.NotFinished, outcome);
-        await host.Get<TaskCommands>().CancelAsync(upload.Task.Id, null, CancellationToken.None);
+        await host.Get<TaskCommands>().CancelAsync(upload.Task.Id, null, null, CancellationToken.None);
         await host.Events.WaitForFinishAsync(upload.Task.Id);
     }
 
@@ -241,7 +241,7 @@ public sealed class IngestionLifecycleTests : IDisposable
     {
         var temp = host.Storage.NewIncomingPath();
         await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 3), temp);
-        var imported = await host.Get<VideoImporter>().ImportUploadAsync(temp, "left.mp4", new FileInfo(temp).Length, "unknown", autoStart: false, CancellationToken.None);
+        var imported = await host.Get<VideoImporter>().ImportUploadAsync(temp, "left.mp4", new FileInfo(temp).Length, "unknown", autoStart: false, null, CancellationToken.None);
         await using var db = await host.DbAsync();
         var video = await db.Videos.SingleAsync(v => v.Id == imported.Video.Id);
         var task = ProcessingTask.Create(TaskKind.Ingestion, video, "queued", DateTimeOffset.UtcNow);
@@ -264,7 +264,7 @@ public sealed class IngestionLifecycleTests : IDisposable
         await TestMedia.CopyVideoAsync(spec, temp);
         await using var stream = File.OpenRead(temp);
         var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream));
-        return await host.Get<VideoImporter>().ImportUploadAsync(temp, "v.mp4", stream.Length, sha, autoStart, CancellationToken.None);
+        return await host.Get<VideoImporter>().ImportUploadAsync(temp, "v.mp4", stream.Length, sha, autoStart, null, CancellationToken.None);
     }
 
     public void Dispose() => _temp.Dispose();

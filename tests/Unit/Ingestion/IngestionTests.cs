@@ -148,7 +148,7 @@ public sealed class IngestionTests : IAsyncLifetime
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         TestMedia.Truncate(await TestMedia.VideoAsync(new VideoSpec(Seconds: 10, FastStart: true)), path, 0.5);
 
-        var queued = await _host.Get<VideoImporter>().QueueIngestionAsync(_host.Storage.ResolveExistingFile("inbox/cut.mp4"), CancellationToken.None);
+        var queued = await _host.Get<VideoImporter>().QueueIngestionAsync(_host.Storage.ResolveExistingFile("inbox/cut.mp4"), null, CancellationToken.None);
         var done = await _host.Events.WaitForFinishAsync(queued.Task!.Id);
 
         Assert.Equal(TaskState.Failed, done.State);
@@ -170,8 +170,8 @@ public sealed class IngestionTests : IAsyncLifetime
         await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 3), path);
         var importer = _host.Get<VideoImporter>();
 
-        var first = await importer.QueueIngestionAsync(path, CancellationToken.None);
-        var second = await importer.QueueIngestionAsync(path, CancellationToken.None);
+        var first = await importer.QueueIngestionAsync(path, null, CancellationToken.None);
+        var second = await importer.QueueIngestionAsync(path, null, CancellationToken.None);
 
         Assert.False(first.TaskAlreadyQueued);
         Assert.True(second.TaskAlreadyQueued);
@@ -189,7 +189,7 @@ public sealed class IngestionTests : IAsyncLifetime
     }
 
     private Task<ImportedVideo> ImportAsync(string temp, string name) =>
-        _host.Get<VideoImporter>().ImportUploadAsync(temp, name, new FileInfo(temp).Length, Sha256Of(temp), autoStart: true, CancellationToken.None);
+        _host.Get<VideoImporter>().ImportUploadAsync(temp, name, new FileInfo(temp).Length, Sha256Of(temp), autoStart: true, null, CancellationToken.None);
 
     private async Task AssertNothingKeptAsync()
     {

@@ -110,7 +110,7 @@ public sealed class ProviderIngestionTests : IAsyncLifetime
         await using var host = await StartAsync(new() { ["Intelligence:Chat:Endpoint"] = _server.Endpoint, ["Intelligence:Chat:Model"] = "m", ["Intelligence:Chat:CaptionFrames"] = "false" });
         var incoming = host.Storage.NewIncomingPath();
         File.Copy(await TestMedia.TalkingVideoAsync(), incoming);
-        var imported = await host.Get<VideoImporter>().ImportUploadAsync(incoming, "talk.mp4", new FileInfo(incoming).Length, "x", true, CancellationToken.None);
+        var imported = await host.Get<VideoImporter>().ImportUploadAsync(incoming, "talk.mp4", new FileInfo(incoming).Length, "x", true, null, CancellationToken.None);
         await host.Events.WaitForFinishAsync(imported.Task!.Id, TimeSpan.FromMinutes(2));
         _server.Enqueue(FakeReply.Json(FakeOpenAiServer.ChatAnswer("Someone asks to open the door at [0:12].")));
 
@@ -130,7 +130,7 @@ public sealed class ProviderIngestionTests : IAsyncLifetime
     {
         var incoming = host.Storage.NewIncomingPath();
         await TestMedia.CopyVideoAsync(spec, incoming);
-        var imported = await host.Get<VideoImporter>().ImportUploadAsync(incoming, "clip.mp4", new FileInfo(incoming).Length, "x", true, CancellationToken.None);
+        var imported = await host.Get<VideoImporter>().ImportUploadAsync(incoming, "clip.mp4", new FileInfo(incoming).Length, "x", true, null, CancellationToken.None);
         return (await host.Events.WaitForFinishAsync(imported.Task!.Id, TimeSpan.FromMinutes(2)), imported.Video);
     }
 

@@ -24,7 +24,7 @@ public sealed class SearchIngestionTests : IAsyncLifetime
         _source = await TestMedia.TalkingVideoAsync();
         var incoming = _host.Storage.NewIncomingPath();
         File.Copy(_source, incoming);
-        _video = await _host.Get<VideoImporter>().ImportUploadAsync(incoming, "meeting.mp4", new FileInfo(incoming).Length, "x", autoStart: true, CancellationToken.None);
+        _video = await _host.Get<VideoImporter>().ImportUploadAsync(incoming, "meeting.mp4", new FileInfo(incoming).Length, "x", autoStart: true, null, CancellationToken.None);
         var done = await _host.Events.WaitForFinishAsync(_video.Task!.Id, TimeSpan.FromMinutes(2));
         Assert.Equal(TaskState.Completed, done.State);
     }

@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using Bunit;
+using Bunit.TestDoubles;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +11,9 @@ using MudBlazor.Services;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Uploads;
+using VaasWeb.Processing.Accounts;
 using VaasWeb.Realtime;
+using VaasWeb.Security;
 
 namespace VaasWeb.Tests.Unit.Support;
 
@@ -32,8 +37,45 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<TaskEtaTracker>();
         Services.AddSingleton(Options.Create(new UploadOptions()));
+        Auth = AddAuthorization();
+        SignInAs(Roles.Uploader);
         using var db = CreateDb();
         db.Database.Migrate();
+    }
+
+    protected BunitAuthorizationContext Auth { get; }
+
+    /// <summary>
+    /// Signs the page's user in with <paramref name="role"/>. The policies they pass are worked out by the app's
+    /// own policy definitions, not listed by hand, so a component test sees what that role really sees.
+    /// </summary>
+    protected void SignInAs(string role)
+    {
+        Auth.SetAuthorized($"{role.ToLowerInvariant()}@example.com");
+        Auth.SetRoles(role);
+        Auth.SetPolicies(PoliciesOf(role));
+    }
+
+    private static string[] PoliciesOf(string role)
+    {
+        var services = new ServiceCollection().AddLogging().AddAuthorization(Policies.Add)
+            .AddSingleton<IAuthorizationHandler, BoardAccessHandler>()
+            .AddSingleton(Options.Create(new BoardOptions()))
+            .AddSingleton<IOptionsMonitor<BoardOptions>>(new StaticOptionsMonitor<BoardOptions>(new BoardOptions()))
+            .BuildServiceProvider();
+        var authorization = services.GetRequiredService<IAuthorizationService>();
+        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "someone"), new Claim(ClaimTypes.Role, role)], "test"));
+        return [.. new[] { Policies.Board, Policies.Viewer, Policies.Uploader, Policies.Admin }
+            .Where(policy => authorization.AuthorizeAsync(user, policy).GetAwaiter().GetResult().Succeeded)];
+    }
+
+    private sealed class StaticOptionsMonitor<T>(T value) : IOptionsMonitor<T>
+    {
+        public T CurrentValue => value;
+
+        public T Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<T, string?> listener) => null;
     }
 
     protected FakeTaskUpdates Updates { get; } = new();
