@@ -7,7 +7,9 @@ namespace VaasWeb.Security;
 /// <summary>Sign-in and sign-out: plain form posts (with antiforgery tokens), because only a request can set a cookie.</summary>
 internal static class AccountEndpoints
 {
+    /// <summary>The sign-in page (a component); its form posts to <see cref="SignInPath"/>.</summary>
     public const string LoginPath = "/account/login";
+    public const string SignInPath = "/account/signin";
     public const string LogoutPath = "/account/logout";
     public const string DeniedPath = "/account/denied";
 
@@ -18,7 +20,7 @@ internal static class AccountEndpoints
     {
         var account = app.MapGroup("/account").WithTags("Account").ExcludeFromDescription();
         // The form's antiforgery token is checked by hand, so an expired form leads back to it instead of to an error page.
-        account.MapPost("/login", LoginAsync).AllowAnonymous().DisableAntiforgery();
+        account.MapPost("/signin", LoginAsync).AllowAnonymous().DisableAntiforgery();
         account.MapPost("/logout", LogoutAsync).RequireAuthorization();
         return app;
     }

@@ -204,7 +204,7 @@ public sealed class SeedApiTests : IAsyncLifetime
             await socket.ConnectAsync(_app.BaseAddress.Host, _app.BaseAddress.Port);
             var stream = socket.GetStream();
             const string boundary = "cut-boundary";
-            var head = $"POST /upload-video HTTP/1.1\r\nHost: {_app.BaseAddress.Authority}\r\n" +
+            var head = $"POST /upload-video HTTP/1.1\r\nHost: {_app.BaseAddress.Authority}\r\n{Processing.Accounts.ApiKeyService.HeaderName}: {_app.AdminApiKey}\r\n" +
                        $"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 4000000\r\n\r\n" +
                        $"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.mp4\"\r\nContent-Type: video/mp4\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(head));

@@ -30,8 +30,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDirectory);
     }
 
-    /// <summary>A fresh browser profile (its own storage) that records what every card shows.</summary>
-    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress, int width = 1600, int height = 1000)
+    /// <summary>
+    /// A fresh browser profile (its own storage) that records what every card shows, signed in as
+    /// <paramref name="email"/> (the first admin unless told; "" for nobody).
+    /// </summary>
+    public async Task<IBrowserContext> NewContextAsync(Uri baseAddress, int width = 1600, int height = 1000, string email = Support.VaasApp.AdminEmail)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -40,6 +43,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
         context.SetDefaultTimeout(30_000);
         await Pages.CardRecorder.InstallAsync(context);
+        if (email.Length > 0)
+        {
+            var page = await context.NewPageAsync();
+            await new Pages.LoginPage(page).SignInAsync(email, Support.VaasApp.AdminPassword);
+            await page.CloseAsync();
+        }
+
         return context;
     }
 

@@ -67,7 +67,7 @@ public sealed class TaskHubTests : IAsyncLifetime
     private async Task<HubConnection> ConnectAsync()
     {
         var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(_app.BaseAddress, TaskHub.Path))
+            .WithUrl(new Uri(_app.BaseAddress, TaskHub.Path), o => o.Headers[Processing.Accounts.ApiKeyService.HeaderName] = _app.AdminApiKey)
             .AddJsonProtocol(o => HostingExtensions.ConfigureWireFormat(o.PayloadSerializerOptions))
             .Build();
         await hub.StartAsync();

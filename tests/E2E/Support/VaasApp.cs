@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using VaasWeb.Processing.Accounts;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Storage;
 
@@ -11,7 +12,12 @@ namespace VaasWeb.Tests.E2E.Support;
 /// <summary>The real app (Program.cs as shipped) on a free loopback port, with a data folder of its own.</summary>
 public sealed class VaasApp : WebApplicationFactory<Program>
 {
+    /// <summary>The first admin, from configuration as an operator would set it.</summary>
+    public const string AdminEmail = "admin@e2e.test";
+    public const string AdminPassword = "e2e admin password";
+
     private readonly Dictionary<string, string?> _settings;
+    private readonly Lazy<string> _adminApiKey;
 
     private VaasApp(string dataDirectory, IDictionary<string, string?>? settings)
     {
@@ -19,6 +25,8 @@ public sealed class VaasApp : WebApplicationFactory<Program>
         {
             ["Storage:DataDirectory"] = dataDirectory,
             ["Worker:Id"] = "e2e-node",
+            ["Admin:Email"] = AdminEmail,
+            ["Admin:Password"] = AdminPassword,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -26,7 +34,12 @@ public sealed class VaasApp : WebApplicationFactory<Program>
         }
 
         UseKestrel(0);
+        // Off the test's synchronization context: the key is made by async code on first use.
+        _adminApiKey = new Lazy<string>(() => Task.Run(() => ApiKeyForAsync(AdminEmail)).GetAwaiter().GetResult());
     }
+
+    /// <summary>A key of the first admin, which most API tests use: they are about the API, not about who may call it.</summary>
+    public string AdminApiKey => _adminApiKey.Value;
 
     public Uri BaseAddress => ClientOptions.BaseAddress;
 
@@ -39,7 +52,36 @@ public sealed class VaasApp : WebApplicationFactory<Program>
         return app;
     }
 
-    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+    /// <summary>A client that acts as the admin (API key).</summary>
+    public HttpClient CreateHttpClient() => CreateHttpClient(AdminApiKey);
+
+    /// <summary>A client with <paramref name="apiKey"/>, or none at all (anonymous).</summary>
+    public HttpClient CreateHttpClient(string? apiKey)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        if (apiKey is not null)
+        {
+            http.DefaultRequestHeaders.Add(ApiKeyService.HeaderName, apiKey);
+        }
+
+        return http;
+    }
+
+    /// <summary>A new account with <paramref name="role"/>; its password is <see cref="AdminPassword"/>.</summary>
+    public async Task<string> CreateUserAsync(string role, string? email = null)
+    {
+        email ??= $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@e2e.test";
+        var result = await Services.GetRequiredService<UserAdministration>().CreateAsync(email, AdminPassword, role, Actor.System);
+        return result.Succeeded ? email : throw new InvalidOperationException(string.Join(" ", result.Errors));
+    }
+
+    /// <summary>A new API key of the account <paramref name="email"/>.</summary>
+    public async Task<string> ApiKeyForAsync(string email)
+    {
+        var user = (await Services.GetRequiredService<UserAdministration>().ListAsync(CancellationToken.None)).Single(u => u.Email == email);
+        var key = await Services.GetRequiredService<ApiKeyService>().CreateAsync(new Actor(user.Id, email, null), "e2e", CancellationToken.None);
+        return key.Secret;
+    }
 
     public async Task<VaasDbContext> DbAsync() =>
         await Services.GetRequiredService<IDbContextFactory<VaasDbContext>>().CreateDbContextAsync();
