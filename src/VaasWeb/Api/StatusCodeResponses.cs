@@ -32,8 +32,10 @@ internal static class StatusCodeResponses
         return app;
     }
 
+    /// <summary>A browser asking for a page; a script (it sends an API key) never is, whatever it accepts.</summary>
     public static bool IsPageRequest(HttpContext context) =>
         HttpMethods.IsGet(context.Request.Method)
+        && !context.Request.Headers.ContainsKey(Processing.Accounts.ApiKeyService.HeaderName)
         && context.Request.Headers.Accept.Any(value => value?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
 
     private static async Task WriteProblemAsync(StatusCodeContext status)
@@ -52,10 +54,16 @@ internal static class StatusCodeResponses
             _ => null,
         };
         var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
+        var written = await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = http,
             ProblemDetails = { Status = http.Response.StatusCode, Detail = detail },
         });
+        if (!written && detail is not null)
+        {
+            // The caller accepts no JSON (a script asking for HTML): the sentence as plain text.
+            http.Response.ContentType = "text/plain; charset=utf-8";
+            await http.Response.WriteAsync(detail);
+        }
     }
 }

@@ -21,7 +21,7 @@ internal static class AccountEndpoints
         var account = app.MapGroup("/account").WithTags("Account").ExcludeFromDescription();
         // The form's antiforgery token is checked by hand, so an expired form leads back to it instead of to an error page.
         account.MapPost("/signin", LoginAsync).AllowAnonymous().DisableAntiforgery();
-        account.MapPost("/logout", LogoutAsync).RequireAuthorization();
+        account.MapPost("/logout", LogoutAsync).RequireAuthorization().DisableAntiforgery();
         return app;
     }
 
@@ -60,8 +60,14 @@ internal static class AccountEndpoints
             : "Wrong e-mail or password.", target);
     }
 
-    private static async Task<IResult> LogoutAsync(HttpContext http, SignInManager<IdentityUser> signIn, AuditTrail audit)
+    private static async Task<IResult> LogoutAsync(HttpContext http, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn, AuditTrail audit)
     {
+        // Checked by hand like sign-in; without it another site could sign people out.
+        if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
+        {
+            return Results.Problem("Sign out with the button on a VaasWeb page (the form carries a token).", statusCode: StatusCodes.Status400BadRequest);
+        }
+
         await audit.RecordAsync(http.User.ToActor(http.Connection.RemoteIpAddress?.ToString()), AuditActions.SignOut);
         await signIn.SignOutAsync();
         return Results.LocalRedirect(LoginPath);

@@ -166,7 +166,7 @@ public sealed class TusUploadTests : IAsyncLifetime
         {
             await socket.ConnectAsync(_app.BaseAddress.Host, _app.BaseAddress.Port);
             var stream = socket.GetStream();
-            var head = $"PATCH {url} HTTP/1.1\r\nHost: {_app.BaseAddress.Authority}\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n" +
+            var head = $"PATCH {url} HTTP/1.1\r\nHost: {_app.BaseAddress.Authority}\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n{Processing.Accounts.ApiKeyService.HeaderName}: {_app.AdminApiKey}\r\n" +
                        $"Content-Type: application/offset+octet-stream\r\nContent-Length: {video.Length}\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
             await stream.WriteAsync(video.AsMemory(0, sent));

@@ -28,7 +28,7 @@ public sealed class UploadLimitTests : IDisposable
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         var detail = (await SeedApiClient.ReadJsonAsync(response))["detail"]!.GetValue<string>();
-        Assert.Contains("48.83 KiB limit (Upload:MaxBytes)", detail);
+        Assert.Contains("48.83 KiB limit (Upload:MaxBytes", detail);
         Assert.Empty(Directory.EnumerateFiles(app.Storage.IncomingDirectory));
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(app.Storage.Root, "videos")));
     }
