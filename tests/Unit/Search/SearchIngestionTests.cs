@@ -30,6 +30,39 @@ public sealed class SearchIngestionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteVideo_RemovesItsRowsFilesAndIndexEntries_AndIsAudited()
+    {
+        var derived = Path.Combine(_host.Storage.Root, "derived", _video.Video.Id.ToString("N"));
+        Assert.True(Directory.Exists(derived));
+
+        var (outcome, _) = await _host.Get<VideoDeletion>().DeleteAsync(_video.Video.Id, TestActors.Named("root"), CancellationToken.None);
+
+        Assert.Equal(DeleteVideoOutcome.Deleted, outcome);
+        Assert.Empty((await _host.Get<SearchService>().SearchTextAsync("open the door", null, 10, CancellationToken.None)).Hits);
+        Assert.False(File.Exists(_host.Storage.ToAbsolute(_video.Video.StoredPath)));
+        Assert.False(Directory.Exists(derived));
+        await using var db = await _host.DbAsync();
+        Assert.Equal((0, 0, 0, 0, 0), (await db.Videos.CountAsync(), await db.Tasks.CountAsync(), await db.Frames.CountAsync(),
+            await db.AudioChunks.CountAsync(), await db.TextSegments.CountAsync()));
+        var entry = await db.AuditLog.SingleAsync(e => e.Action == Processing.Accounts.AuditActions.VideoDelete);
+        Assert.Equal(("root", _video.Video.Id.ToString()), (entry.Actor, entry.TargetId));
+    }
+
+    [Fact]
+    public async Task DeleteVideo_WhileItsIngestionIsQueued_IsRefusedAndKeepsEverything()
+    {
+        var queued = await _host.Get<VideoImporter>().QueueIngestionAsync(_host.Storage.ToAbsolute(_video.Video.StoredPath), null, CancellationToken.None);
+
+        var (outcome, detail) = await _host.Get<VideoDeletion>().DeleteAsync(_video.Video.Id, TestActors.Named("root"), CancellationToken.None);
+
+        Assert.Equal(DeleteVideoOutcome.Busy, outcome);
+        Assert.Contains("cancel it first", detail);
+        Assert.True(File.Exists(_host.Storage.ToAbsolute(_video.Video.StoredPath)));
+        await _host.Get<TaskCommands>().CancelAsync(queued.Task!.Id, null, null, CancellationToken.None);
+        await _host.Events.WaitForFinishAsync(queued.Task.Id);
+    }
+
+    [Fact]
     public async Task SearchSpokenPhrase_FindsTheChunkAndTheMomentItIsSaid()
     {
         var result = await _host.Get<SearchService>().SearchTextAsync("open the door", null, 10, CancellationToken.None);

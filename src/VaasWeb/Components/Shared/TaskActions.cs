@@ -1,15 +1,17 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Videos;
 using VaasWeb.Security;
 
 namespace VaasWeb.Components.Shared;
 
 /// <summary>
-/// Cancel and re-run as pages offer them: the same permission checks as the REST API (the buttons being hidden is
-/// not the check), the person named in the task's history and the audit log, and a sentence on what happened.
+/// Cancel, re-run and delete as pages offer them: the same permission checks as the REST API (the buttons being
+/// hidden is not the check), the person named in the task's history and the audit log, and a sentence on what happened.
 /// </summary>
-public sealed class TaskActions(TaskCommands commands, CurrentActor actor, AuthenticationStateProvider authentication, ISnackbar snackbar)
+public sealed class TaskActions(
+    TaskCommands commands, VideoDeletion deletion, CurrentActor actor, AuthenticationStateProvider authentication, IDialogService dialogs, ISnackbar snackbar)
 {
     public async Task<CancelOutcome> CancelAsync(Guid taskId)
     {
@@ -43,5 +45,32 @@ public sealed class TaskActions(TaskCommands commands, CurrentActor actor, Authe
             _ => "That task no longer exists.",
         }, outcome == RerunOutcome.Queued ? Severity.Success : Severity.Warning);
         return outcome;
+    }
+
+    /// <summary>Asks, then deletes a video with everything made from it (admins); true when it is gone.</summary>
+    public async Task<bool> DeleteVideoAsync(Guid videoId, string? name)
+    {
+        if (!(await authentication.GetAuthenticationStateAsync()).User.IsAdmin())
+        {
+            snackbar.Add("Only admins can delete videos.", Severity.Warning);
+            return false;
+        }
+
+        var confirmed = await dialogs.ShowMessageBoxAsync("Delete this video?",
+            $"{name ?? "The video"} is deleted with its file, frames, audio, text, index entries and tasks. This cannot be undone.",
+            yesText: "Delete", cancelText: "Cancel");
+        if (confirmed != true)
+        {
+            return false;
+        }
+
+        var (outcome, detail) = await deletion.DeleteAsync(videoId, await actor.GetAsync(), CancellationToken.None);
+        snackbar.Add(outcome switch
+        {
+            DeleteVideoOutcome.Deleted => "Video deleted.",
+            DeleteVideoOutcome.NotFound => "It was already deleted.",
+            _ => detail ?? "It is busy.",
+        }, outcome == DeleteVideoOutcome.Deleted ? Severity.Success : Severity.Warning);
+        return outcome is DeleteVideoOutcome.Deleted or DeleteVideoOutcome.NotFound;
     }
 }
