@@ -62,7 +62,7 @@ internal static class GenerationsBenchmark
     private static async Task MeasurePollingAsync(WebApplication emulator, RequestLog log, string data, int count, double interval, TimeSpan window, int submitPerMinute)
     {
         await using var app = await StartVaasWebAsync(emulator, data, interval, submitPerMinute);
-        using var http = new HttpClient { BaseAddress = app.Address };
+        using var http = await Tools.SignedInClientAsync(app.Address);
         Console.WriteLine($"VaasWeb (pid {app.Pid}) polls every {interval} s and submits at most {submitPerMinute} a minute; emulator phases "
                           + $"preparing {PreparingSeconds} s, queueing {QueueingSeconds} s, processing {ProcessingSeconds} s.");
 
@@ -124,7 +124,7 @@ internal static class GenerationsBenchmark
     {
         log.Clear();
         await using var app = await StartVaasWebAsync(emulator, data, interval, RateCheckPerMinute);
-        using var http = new HttpClient { BaseAddress = app.Address };
+        using var http = await Tools.SignedInClientAsync(app.Address);
         Console.WriteLine();
         Console.WriteLine($"Submit limit check: {count} generations at {RateCheckPerMinute} a minute, watched for {RateCheckWatch.TotalSeconds:0} s...");
         await CreateGenerationsAsync(http, count, "A paper boat drifting down a rain gutter");
@@ -142,7 +142,8 @@ internal static class GenerationsBenchmark
             "--urls", "http://127.0.0.1:{port}", "--Storage:DataDirectory", data, "--Logging:LogLevel:Default", "Warning",
             "--MiniMax:BaseUrl", EmulatorApp.AddressOf(emulator).ToString(), "--MiniMax:ApiKey", ApiKey,
             "--MiniMax:PollIntervalSeconds", interval.ToString(CultureInfo.InvariantCulture),
-            "--MiniMax:SubmitPerMinute", submitPerMinute.ToString(CultureInfo.InvariantCulture), "--MiniMax:IngestResults", "false");
+            "--MiniMax:SubmitPerMinute", submitPerMinute.ToString(CultureInfo.InvariantCulture), "--MiniMax:IngestResults", "false",
+            "--Admin:Email", Tools.AdminEmail, "--Admin:Password", Tools.AdminPassword);
 
     private static async Task CreateGenerationsAsync(HttpClient http, int count, string prompt) =>
         await Parallel.ForEachAsync(Enumerable.Range(1, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, cancellationToken) =>

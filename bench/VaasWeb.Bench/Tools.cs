@@ -35,6 +35,30 @@ internal static class Tools
         return clock.Elapsed;
     }
 
+    /// <summary>The first admin a benchmark's VaasWeb is started with, and signs in as.</summary>
+    public const string AdminEmail = "bench@vaasweb.local";
+    public const string AdminPassword = "benchmark password";
+
+    /// <summary>A client signed in as that admin the way a browser is (the form, its token, the cookie).</summary>
+    public static async Task<HttpClient> SignedInClientAsync(Uri address, TimeSpan? timeout = null)
+    {
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() })
+        {
+            BaseAddress = address,
+            Timeout = timeout ?? TimeSpan.FromSeconds(100),
+        };
+        var form = await http.GetStringAsync("/account/login");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var response = await http.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["email"] = AdminEmail,
+            ["password"] = AdminPassword,
+        }));
+        response.EnsureSuccessStatusCode();
+        return http;
+    }
+
     public static double Percentile(double[] sorted, double percent) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(percent / 100 * sorted.Length) - 1)];
 
