@@ -34,6 +34,31 @@ public sealed class UploadLimitTests : IDisposable
     }
 
     [Fact]
+    public async Task Upload_LimitPerRole_UploaderIsHeldToTheirsAndTheAdminIsNot()
+    {
+        await using var app = VaasApp.Start(_temp.Combine("data"), new Dictionary<string, string?>
+        {
+            ["Upload:MaxBytesByRole:Uploader"] = "50000",
+            ["Ingestion:AutoStart"] = "false",
+        });
+        var video = await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 10), _temp.Combine("ten.mp4"));
+        Assert.True(new FileInfo(video).Length > 50_000);
+        var uploader = new SeedApiClient(app.CreateHttpClient(await app.ApiKeyForAsync(await app.CreateUserAsync(Processing.Accounts.Roles.Uploader))));
+        using var tus = new HttpRequestMessage(HttpMethod.Post, "/uploads/tus");
+        tus.Headers.Add("Tus-Resumable", "1.0.0");
+        tus.Headers.Add("Upload-Length", new FileInfo(video).Length.ToString());
+
+        var refused = await uploader.UploadAsync(video);
+        var refusedTus = await uploader.Http.SendAsync(tus);
+        var accepted = await new SeedApiClient(app.CreateHttpClient()).UploadAsync(video);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Contains("48.83 KiB limit", (await SeedApiClient.ReadJsonAsync(refused))["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refusedTus.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
     public async Task Upload_WithAutoStartOff_StoresTheVideoAndReturnsNullTaskLikeTheSeed()
     {
         await using var app = VaasApp.Start(_temp.Combine("data"), new Dictionary<string, string?> { ["Ingestion:AutoStart"] = "false" });
