@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>
     ["board"] = BoardBenchmark.RunAsync,
     ["search"] = SearchBenchmark.RunAsync,
     ["generations"] = GenerationsBenchmark.RunAsync,
+    ["rerun"] = RerunBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
