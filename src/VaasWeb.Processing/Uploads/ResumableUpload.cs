@@ -8,9 +8,13 @@ public sealed record ResumableUpload(
     string FileName,
     string? FileType,
     DateTimeOffset CreatedAt,
-    DateTimeOffset ExpiresAt)
+    DateTimeOffset ExpiresAt,
+    string? OwnerId = null)
 {
     public bool IsComplete => Offset == Length;
+
+    /// <summary>Only the account that started an upload continues, inspects or abandons it (admins too).</summary>
+    public bool MayBeUsedBy(string? userId, bool isAdmin) => isAdmin || OwnerId is null || OwnerId == userId;
 }
 
 public enum UploadProblem

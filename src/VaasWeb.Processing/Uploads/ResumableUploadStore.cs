@@ -45,7 +45,8 @@ public sealed partial class ResumableUploadStore
     public long MaxBytes => _options.Value.MaxBytes;
 
     /// <param name="maxBytes">The uploader's limit (<see cref="UploadOptions.LimitFor"/>); at most <see cref="MaxBytes"/> when not given.</param>
-    public ResumableUpload Create(long length, string fileName, string? fileType, long? maxBytes = null)
+    /// <param name="ownerId">The account starting it; see <see cref="ResumableUpload.MayBeUsedBy"/>.</param>
+    public ResumableUpload Create(long length, string fileName, string? fileType, long? maxBytes = null, string? ownerId = null)
     {
         var limit = maxBytes ?? MaxBytes;
         if (length <= 0)
@@ -64,7 +65,7 @@ public sealed partial class ResumableUploadStore
         }
 
         var now = _clock.GetUtcNow();
-        var upload = new ResumableUpload(Guid.NewGuid().ToString("N"), length, 0, fileName, fileType, now, now + Expiry);
+        var upload = new ResumableUpload(Guid.NewGuid().ToString("N"), length, 0, fileName, fileType, now, now + Expiry, ownerId);
         File.WriteAllBytes(PartPath(upload.Id), []);
         WriteSidecar(upload);
         return upload;
@@ -255,7 +256,7 @@ public sealed partial class ResumableUploadStore
         {
             var sidecar = JsonSerializer.Deserialize<Sidecar>(File.ReadAllText(SidecarPath(id)), Json);
             return sidecar is null ? null : new ResumableUpload(
-                id, sidecar.Length, new FileInfo(PartPath(id)).Length, sidecar.FileName, sidecar.FileType, sidecar.CreatedAt, sidecar.ExpiresAt);
+                id, sidecar.Length, new FileInfo(PartPath(id)).Length, sidecar.FileName, sidecar.FileType, sidecar.CreatedAt, sidecar.ExpiresAt, sidecar.OwnerId);
         }
         catch (Exception e) when (e is FileNotFoundException or JsonException)
         {
@@ -266,7 +267,7 @@ public sealed partial class ResumableUploadStore
     private void WriteSidecar(ResumableUpload upload)
     {
         var temporary = SidecarPath(upload.Id) + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(new Sidecar(upload.Length, upload.FileName, upload.FileType, upload.CreatedAt, upload.ExpiresAt), Json));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(new Sidecar(upload.Length, upload.FileName, upload.FileType, upload.CreatedAt, upload.ExpiresAt, upload.OwnerId), Json));
         File.Move(temporary, SidecarPath(upload.Id), overwrite: true);
     }
 
@@ -276,7 +277,7 @@ public sealed partial class ResumableUploadStore
     [GeneratedRegex("^[0-9a-f]{32}$")]
     private static partial Regex IdFormat();
 
-    private sealed record Sidecar(long Length, string FileName, string? FileType, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+    private sealed record Sidecar(long Length, string FileName, string? FileType, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, string? OwnerId = null);
 
     private sealed class RunningHash
     {

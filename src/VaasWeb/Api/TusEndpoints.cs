@@ -66,7 +66,7 @@ internal static class TusEndpoints
         try
         {
             var upload = store.Create(length, VideoImporter.DisplayName(metadata.GetValueOrDefault("filename")), metadata.GetValueOrDefault("filetype"),
-                request.HttpContext.User.UploadLimit(options.Value));
+                request.HttpContext.User.UploadLimit(options.Value), request.HttpContext.User.UserId());
             response.Headers["Upload-Expires"] = upload.ExpiresAt.ToString("r", CultureInfo.InvariantCulture);
             return Results.Created($"{Path}/{upload.Id}", null);
         }
@@ -76,12 +76,13 @@ internal static class TusEndpoints
         }
     }
 
-    private static IResult Head(string id, HttpResponse response, ResumableUploadStore store)
+    private static IResult Head(string id, HttpContext http, ResumableUploadStore store)
     {
+        var response = http.Response;
         response.Headers.CacheControl = "no-store";
         try
         {
-            if (store.Find(id) is not { } upload)
+            if (FindOwn(id, http, store) is not { } upload)
             {
                 return Results.NotFound();
             }
@@ -125,6 +126,11 @@ internal static class TusEndpoints
         ResumableUpload upload;
         try
         {
+            if (FindOwn(id, request.HttpContext, store) is null)
+            {
+                return Problem(StatusCodes.Status404NotFound, "There is no upload with this id.");
+            }
+
             upload = await store.AppendAsync(id, offset, request.Body);
         }
         catch (ResumableUploadException e)
@@ -168,8 +174,21 @@ internal static class TusEndpoints
         }
     }
 
-    private static IResult Delete(string id, ResumableUploadStore store) =>
-        store.Delete(id) ? Results.NoContent() : Results.NotFound();
+    private static IResult Delete(string id, HttpContext http, ResumableUploadStore store)
+    {
+        try
+        {
+            return FindOwn(id, http, store) is not null && store.Delete(id) ? Results.NoContent() : Results.NotFound();
+        }
+        catch (ResumableUploadException e)
+        {
+            return Problem(e);
+        }
+    }
+
+    /// <summary>The upload when the caller started it (or is an admin); someone else's is answered as if it did not exist.</summary>
+    private static ResumableUpload? FindOwn(string id, HttpContext http, ResumableUploadStore store) =>
+        store.Find(id) is { } upload && upload.MayBeUsedBy(http.User.UserId(), http.User.IsAdmin()) ? upload : null;
 
     /// <summary>tus metadata: comma-separated "key base64(value)" pairs.</summary>
     internal static Dictionary<string, string> ParseMetadata(string header)

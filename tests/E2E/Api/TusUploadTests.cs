@@ -36,6 +36,23 @@ public sealed class TusUploadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnotherUploader_CannotSeeContinueOrAbandonSomeoneElsesUpload()
+    {
+        var owner = new TusClient(_app.CreateHttpClient(await _app.ApiKeyForAsync(await _app.CreateUserAsync(Processing.Accounts.Roles.Uploader))));
+        var other = new TusClient(_app.CreateHttpClient(await _app.ApiKeyForAsync(await _app.CreateUserAsync(Processing.Accounts.Roles.Uploader))));
+        var url = await owner.CreateUrlAsync(1000, "mine.mp4");
+        await owner.PatchAsync(url, 0, new byte[100]);
+
+        var head = await other.HeadAsync(url);
+        var patch = await other.PatchAsync(url, 100, new byte[100]);
+        var delete = await other.DeleteAsync(url);
+
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound), (head.StatusCode, patch.StatusCode, delete.StatusCode));
+        Assert.Equal(100, TusClient.Offset(await owner.HeadAsync(url)));
+        Assert.Equal(100, TusClient.Offset(await _tus.HeadAsync(url)));
+    }
+
+    [Fact]
     public async Task Create_ThenUploadInThreePieces_ImportsTheVideoWithTheSameBytes()
     {
         var video = await File.ReadAllBytesAsync(await TestMedia.VideoAsync(new VideoSpec(Seconds: 4)));
