@@ -38,7 +38,9 @@ internal static class HostingExtensions
     public static WebApplication UseVaasWeb(this WebApplication app)
     {
         app.UseStatusCodeResponses();
+        app.UseSameOriginForCookies();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;

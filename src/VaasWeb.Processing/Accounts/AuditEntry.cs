@@ -11,7 +11,8 @@ public sealed class AuditEntry
     {
         At = at;
         UserId = userId;
-        Actor = actor;
+        // What a stranger typed into the sign-in form is recorded too: never more than the column holds.
+        Actor = actor.Length > 256 ? actor[..255] + "…" : actor;
         Address = address;
         Action = action;
         TargetKind = targetKind;

@@ -30,7 +30,6 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VaasDbContext>();
-        var now = DateTimeOffset.UtcNow;
         var users = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(cancellationToken);
         var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name })
             .ToListAsync(cancellationToken);
@@ -40,7 +39,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
                 u.Id,
                 u.Email ?? u.UserName ?? u.Id,
                 HighestRole(roles.Where(r => r.UserId == u.Id).Select(r => r.Name)),
-                u.LockoutEnd > now,
+                IsDisabled(u),
                 keys.GetValueOrDefault(u.Id)))
             .ToList();
     }
@@ -55,6 +54,11 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
         await using var scope = scopes.CreateAsyncScope();
         await EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>());
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        if (await RefuseUnlessAdminAsync(users, by) is { } refused)
+        {
+            return refused;
+        }
+
         var user = new IdentityUser { UserName = email.Trim(), Email = email.Trim(), EmailConfirmed = true };
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
@@ -169,6 +173,12 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
         }
     }
 
+    /// <summary>
+    /// Disabled by an admin (locked until the end of time), as opposed to locked for a few minutes after wrong
+    /// passwords: that only stops password sign-in, so nobody can shut out someone's scripts or sessions by guessing.
+    /// </summary>
+    public static bool IsDisabled(IdentityUser user) => user.LockoutEnd > DateTimeOffset.UtcNow.AddYears(100);
+
     public static string GeneratePassword() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(15));
 
     private async Task<AccountResult> ChangeAsync(
@@ -176,6 +186,15 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        if (await RefuseUnlessAdminAsync(users, by) is { } refused)
+        {
+            return refused;
+        }
+
+        // One transaction: a role change is a removal and an addition, and two admins demoting each other at
+        // once must not both pass the last-admin check.
+        var db = scope.ServiceProvider.GetRequiredService<VaasDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync();
         var user = await users.FindByIdAsync(userId);
         if (user is null)
         {
@@ -183,11 +202,14 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
         }
 
         var result = await change(users, user);
-        if (result.Succeeded)
+        if (!result.Succeeded)
         {
-            await audit.RecordAsync(by, action, "user", user.Id, detail is null ? user.Email : $"{user.Email}: {detail}");
+            return result;
         }
 
+        audit.Add(db, by, action, "user", user.Id, detail is null ? user.Email : $"{user.Email}: {detail}");
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         return result;
     }
 
@@ -208,10 +230,26 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
         return await users.UpdateAsync(user);
     }
 
+    /// <summary>
+    /// Who asks must be an enabled admin now, not only when their page opened (a page keeps its sign-in for up to
+    /// a minute). The app itself (<see cref="Actor.System"/>) may.
+    /// </summary>
+    private static async Task<AccountResult?> RefuseUnlessAdminAsync(UserManager<IdentityUser> users, Actor by)
+    {
+        if (by == Actor.System)
+        {
+            return null;
+        }
+
+        var caller = by.UserId is null ? null : await users.FindByIdAsync(by.UserId);
+        return caller is not null && !IsDisabled(caller) && await users.IsInRoleAsync(caller, Roles.Admin)
+            ? null
+            : AccountResult.Refused("Only an enabled admin can change accounts.");
+    }
+
     private static async Task<bool> IsLastAdminAsync(UserManager<IdentityUser> users, IdentityUser user)
     {
-        var now = DateTimeOffset.UtcNow;
-        return !(await users.GetUsersInRoleAsync(Roles.Admin)).Any(u => u.Id != user.Id && !(u.LockoutEnd > now));
+        return !(await users.GetUsersInRoleAsync(Roles.Admin)).Any(u => u.Id != user.Id && !IsDisabled(u));
     }
 
     private static string HighestRole(IEnumerable<string?> held) =>

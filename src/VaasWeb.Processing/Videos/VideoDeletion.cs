@@ -34,18 +34,21 @@ public sealed class VideoDeletion(
             return (DeleteVideoOutcome.NotFound, null);
         }
 
-        var active = await db.Tasks.AsNoTracking()
-            .Where(t => t.VideoId == videoId && (t.State == TaskState.Pending || t.State == TaskState.InProgress))
-            .Select(t => t.Id).FirstOrDefaultAsync(cancellationToken);
-        if (active != Guid.Empty)
-        {
-            return (DeleteVideoOutcome.Busy, $"Task {active} of this video is pending or running; cancel it first.");
-        }
-
         // Rows first, in one transaction (the database cascades to tasks, frames, chunks and text), files after:
-        // a crash in between leaves unreferenced files, never rows that point at missing files.
+        // a crash in between leaves unreferenced files, never rows that point at missing files. The busy check is
+        // inside it, so no task can be queued for the video between the check and the delete.
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
+            var active = await db.Tasks.AsNoTracking()
+                .Where(t => t.State == TaskState.Pending || t.State == TaskState.InProgress)
+                .Where(t => t.VideoId == videoId
+                            || db.Generations.Any(g => g.TaskId == t.Id && (g.ResultVideoId == videoId || g.NarratedVideoId == videoId)))
+                .Select(t => t.Id).FirstOrDefaultAsync(cancellationToken);
+            if (active != Guid.Empty)
+            {
+                return (DeleteVideoOutcome.Busy, $"Task {active} of this video is pending or running; cancel it first.");
+            }
+
             await textIndex.RemoveVideoAsync(db, videoId, cancellationToken);
             await db.Videos.Where(v => v.Id == videoId).ExecuteDeleteAsync(cancellationToken);
             audit.Add(db, by, AuditActions.VideoDelete, "video", videoId.ToString(), $"{video.OriginalFileName} ({video.StoredPath})");

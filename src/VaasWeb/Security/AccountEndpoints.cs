@@ -20,7 +20,7 @@ internal static class AccountEndpoints
     {
         var account = app.MapGroup("/account").WithTags("Account").ExcludeFromDescription();
         // The form's antiforgery token is checked by hand, so an expired form leads back to it instead of to an error page.
-        account.MapPost("/signin", LoginAsync).AllowAnonymous().DisableAntiforgery();
+        account.MapPost("/signin", LoginAsync).AllowAnonymous().DisableAntiforgery().RequireRateLimiting(SecurityExtensions.SignInLimit);
         account.MapPost("/logout", LogoutAsync).RequireAuthorization().DisableAntiforgery();
         return app;
     }
@@ -36,14 +36,14 @@ internal static class AccountEndpoints
         var target = SafeReturnUrl(form["returnUrl"]);
         if (!await antiforgery.IsRequestValidAsync(http))
         {
-            return Back("The sign-in form had expired; please sign in again.", target);
+            return Back("expired", target);
         }
 
         var (email, password) = (form["email"].ToString(), form["password"].ToString());
         var address = http.Connection.RemoteIpAddress?.ToString();
         if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
         {
-            return Back("Enter your e-mail and password.", target);
+            return Back("missing", target);
         }
 
         var result = await signIn.PasswordSignInAsync(email.Trim(), password, isPersistent: false, lockoutOnFailure: true);
@@ -55,9 +55,7 @@ internal static class AccountEndpoints
         }
 
         await audit.RecordAsync(new Actor(null, email.Trim(), address), AuditActions.SignInFailed, detail: result.IsLockedOut ? "locked out" : "wrong e-mail or password");
-        return Back(result.IsLockedOut
-            ? "This account is disabled or locked after too many wrong passwords; try again in a few minutes or ask an admin."
-            : "Wrong e-mail or password.", target);
+        return Back(result.IsLockedOut ? "locked" : "wrong", target);
     }
 
     private static async Task<IResult> LogoutAsync(HttpContext http, IAntiforgery antiforgery, SignInManager<IdentityUser> signIn, AuditTrail audit)
@@ -78,8 +76,20 @@ internal static class AccountEndpoints
 
     /// <summary>Only a path on this site: a login link must not send people elsewhere afterwards.</summary>
     public static string SafeReturnUrl(string? returnUrl) =>
-        returnUrl is { Length: > 0 } && returnUrl[0] == '/' && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+        returnUrl is { Length: > 0 } && returnUrl[0] == '/' && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            && !returnUrl.Any(c => c == '\\' || char.IsControl(c))
             && !returnUrl.StartsWith(LoginPath, StringComparison.OrdinalIgnoreCase)
             ? returnUrl
             : "/";
+
+    /// <summary>What the sign-in page may say; a link cannot make it say anything else.</summary>
+    public static string? ErrorText(string? code) => code switch
+    {
+        "missing" => "Enter your e-mail and password.",
+        "expired" => "The sign-in form had expired; please sign in again.",
+        "locked" => "This account is disabled or locked after too many wrong passwords; try again in a few minutes or ask an admin.",
+        "wrong" => "Wrong e-mail or password.",
+        "busy" => "Too many sign-in attempts from this address; wait a minute.",
+        _ => null,
+    };
 }

@@ -34,7 +34,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var user = await users.FindByIdAsync(key.UserId);
-        if (user is null || await users.IsLockedOutAsync(user))
+        if (user is null || UserAdministration.IsDisabled(user))
         {
             return AuthenticateResult.Fail("The API key's account is disabled.");
         }

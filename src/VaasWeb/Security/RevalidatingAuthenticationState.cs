@@ -21,7 +21,7 @@ internal sealed class RevalidatingAuthenticationState(ILoggerFactory loggerFacto
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         var user = await users.GetUserAsync(state.User);
-        if (user is null || await users.IsLockedOutAsync(user))
+        if (user is null || Processing.Accounts.UserAdministration.IsDisabled(user))
         {
             return false;
         }

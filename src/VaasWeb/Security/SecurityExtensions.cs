@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 using VaasWeb.Api;
 using VaasWeb.Processing.Accounts;
@@ -30,7 +32,7 @@ internal static class SecurityExtensions
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(options =>
         {
-            options.Cookie.Name = "vaas.auth";
+            options.Cookie.Name = CookieName;
             options.Cookie.HttpOnly = true;
             // Lax: never sent on another site's POST, so a cookie alone cannot be used to forge an action.
             // Secure whenever the app is reached over HTTPS (behind a TLS proxy: forward the scheme).
@@ -56,8 +58,47 @@ internal static class SecurityExtensions
         services.AddScoped<CurrentActor>();
         services.AddScoped<Components.Shared.TaskActions>();
         services.AddHostedService<FirstAdmin>();
+        services.AddRateLimiter(options =>
+        {
+            // Password guessing, and strangers filling the (append-only) audit log with failed sign-ins.
+            options.AddPolicy(SignInLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            options.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.StatusCode = StatusCodes.Status302Found;
+                context.HttpContext.Response.Headers.Location = $"{AccountEndpoints.LoginPath}?error=busy";
+                return ValueTask.CompletedTask;
+            };
+        });
         return services;
     }
+
+    public const string SignInLimit = "sign-in";
+
+    /// <summary>
+    /// A state-changing request that rides on the sign-in cookie must come from a VaasWeb page: SameSite=Lax keeps
+    /// other sites' cookies out, and this keeps out sibling sites on the same domain (which count as same-site).
+    /// Scripts with API keys send no cookie and are not affected.
+    /// </summary>
+    public static IApplicationBuilder UseSameOriginForCookies(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)
+            && !request.Headers.ContainsKey(ApiKeyService.HeaderName)
+            && request.Cookies.ContainsKey(CookieName)
+            && request.Headers.Origin is [{ } origin]
+            && !(Uri.TryCreate(origin, UriKind.Absolute, out var from) && string.Equals(from.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase)))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync($"Requests signed in with a VaasWeb cookie must come from VaasWeb's own pages, not {origin}.");
+            return;
+        }
+
+        await next();
+    });
+
+    public const string CookieName = "vaas.auth";
 
     private static Task RedirectPagesOnly(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {

@@ -146,13 +146,15 @@ public sealed class AccountsTests : IAsyncLifetime
         Assert.True(demoted.Succeeded);
         Assert.False(lastDemotion.Succeeded);
         Assert.Contains("only admin", lastDemotion.Errors.Single());
-        Assert.False((await Users.DisableAsync(other.UserId!, TestActors.Named("root"))).Succeeded);
+        var disabled = await Users.DisableAsync(other.UserId!, Actor.System);
+        Assert.False(disabled.Succeeded);
+        Assert.Contains("only admin", disabled.Errors.Single());
     }
 
     [Fact]
     public async Task CreateUser_ShortPassword_IsRefusedWithIdentitysReasonAndNothingIsStored()
     {
-        var result = await Users.CreateAsync("hal@example.com", "short", Roles.Viewer, TestActors.Named("root"));
+        var result = await Users.CreateAsync("hal@example.com", "short", Roles.Viewer, Actor.System);
 
         Assert.False(result.Succeeded);
         Assert.Contains(result.Errors, e => e.Contains("at least 10 characters"));

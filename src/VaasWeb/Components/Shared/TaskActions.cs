@@ -47,6 +47,23 @@ public sealed class TaskActions(
         return outcome;
     }
 
+    /// <summary>Re-runs failed tasks in bulk (admins); null when refused.</summary>
+    public async Task<BulkRerunResult?> RerunFailedAsync(IReadOnlyCollection<Guid>? taskIds, IProgress<int> progress)
+    {
+        if (!(await authentication.GetAuthenticationStateAsync()).User.IsAdmin())
+        {
+            snackbar.Add("Only admins can run tasks again.", Severity.Warning);
+            return null;
+        }
+
+        var by = await actor.GetAsync();
+        // On the thread pool: thousands of tasks never hold up the page that asked.
+        var result = await Task.Run(() => commands.RerunFailedAsync(taskIds, by, progress, CancellationToken.None));
+        snackbar.Add($"{result.Queued:N0} task(s) queued again" + (result.Skipped > 0 ? $"; {result.Skipped:N0} left as they were (no longer failed, or their video is busy)." : "."),
+            result.Skipped > 0 ? Severity.Warning : Severity.Success);
+        return result;
+    }
+
     /// <summary>Asks, then deletes a video with everything made from it (admins); true when it is gone.</summary>
     public async Task<bool> DeleteVideoAsync(Guid videoId, string? name)
     {
