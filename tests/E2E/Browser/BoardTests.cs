@@ -174,13 +174,15 @@ public sealed class BoardTests(BrowserFixture browser) : IAsyncLifetime
         var first = new BoardPage(await context.NewPageAsync());
         await first.OpenAsync();
         var video = await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 10, Lossless: true), _temp.Combine("river.mp4"));
-        var threeChunksIn = new TaskCompletionSource();
+        // Signalled only once the fourth chunk is aborted, and on another thread: closing the page while its request
+        // is still held by this handler lets that request go through to the server.
+        var threeChunksIn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await first.Page.RouteAsync("**/uploads/tus/*", async route =>
         {
             if (route.Request.Method == "PATCH" && long.Parse(route.Request.Headers["upload-offset"]) >= 3L * chunk)
             {
-                threeChunksIn.TrySetResult();
                 await route.AbortAsync();
+                threeChunksIn.TrySetResult();
                 return;
             }
 
