@@ -66,6 +66,7 @@ public sealed class VideoPagesTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(10, await videos.PlayerDurationAsync(), precision: 0);
 
         await videos.OpenVideoAsync(_videoId, startSeconds: 4);
+        await videos.WaitForPlayerStandingAtAsync(4);
         Assert.Equal(4, await videos.PlayerTimeAsync(), precision: 1);
 
         await videos.ClickFrameAsync(7);

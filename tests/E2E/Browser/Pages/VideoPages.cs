@@ -42,8 +42,14 @@ public sealed class VideoPage(IPage page)
     public async Task OpenVideoAsync(string videoId, double? startSeconds = null)
     {
         await page.GotoAsync(startSeconds is { } t ? $"/videos/{videoId}?t={t.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : $"/videos/{videoId}");
+        // The prerendered player is replaced when the page goes live; the one to read is the live page's.
+        await Assertions.Expect(page.GetByTestId("circuit")).ToHaveAttributeAsync("data-live", "true");
         await WaitForPlayerReadyAsync();
     }
+
+    /// <summary>Waits until the player stands at <paramref name="seconds"/> (its media fragment is applied once the header is read).</summary>
+    public Task WaitForPlayerStandingAtAsync(double seconds) =>
+        page.WaitForFunctionAsync($"() => Math.abs(document.querySelector('[data-testid=player]').currentTime - {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}) < 0.05");
 
     /// <summary>Waits until the player has read the video's header from the server (HTTP range requests).</summary>
     public Task WaitForPlayerReadyAsync() =>
