@@ -26,7 +26,7 @@ internal static class HostingExtensions
         // `dotnet run` works in Production too; a published app has no such manifest and this does nothing.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddVaasProcessing(builder.Configuration);
-        builder.Services.AddVaasSecurity(builder.Configuration);
+        builder.Services.AddVaasSecurity();
         builder.Services.AddVaasRealtime();
         builder.Services.AddVaasApi(builder.Configuration);
         builder.Services.AddOpenApi();

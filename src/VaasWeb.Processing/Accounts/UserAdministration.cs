@@ -46,43 +46,31 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
 
     public async Task<AccountResult> CreateAsync(string email, string password, string role, Actor by)
     {
-        if (!Roles.IsKnown(role))
+        if (UnknownRole(role) is { } unknown)
         {
-            return AccountResult.Refused($"Role must be one of {string.Join(", ", Roles.All)}.");
+            return unknown;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        await EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>());
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-        if (await RefuseUnlessAdminAsync(users, by) is { } refused)
+        await using (var scope = scopes.CreateAsyncScope())
         {
-            return refused;
+            await EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>());
         }
 
-        var user = new IdentityUser { UserName = email.Trim(), Email = email.Trim(), EmailConfirmed = true };
-        var created = await users.CreateAsync(user, password);
-        if (!created.Succeeded)
+        return await AsAdminAsync(by, AuditActions.UserCreate, async users =>
         {
-            return AccountResult.Of(created);
-        }
-
-        var added = await users.AddToRoleAsync(user, role);
-        if (!added.Succeeded)
-        {
-            await users.DeleteAsync(user);
-            return AccountResult.Of(added);
-        }
-
-        await audit.RecordAsync(by, AuditActions.UserCreate, "user", user.Id, $"{user.Email} as {role}");
-        return AccountResult.Ok;
+            var user = new IdentityUser { UserName = email.Trim(), Email = email.Trim(), EmailConfirmed = true };
+            var created = await users.CreateAsync(user, password);
+            var result = created.Succeeded ? await users.AddToRoleAsync(user, role) : created;
+            return (AccountResult.Of(result), user, $"{user.Email} as {role}");
+        });
     }
 
     public Task<AccountResult> SetRoleAsync(string userId, string role, Actor by) =>
         ChangeAsync(userId, by, async (users, user) =>
         {
-            if (!Roles.IsKnown(role))
+            if (UnknownRole(role) is { } unknown)
             {
-                return AccountResult.Refused($"Role must be one of {string.Join(", ", Roles.All)}.");
+                return unknown;
             }
 
             var current = await users.GetRolesAsync(user);
@@ -181,8 +169,23 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
 
     public static string GeneratePassword() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(15));
 
-    private async Task<AccountResult> ChangeAsync(
-        string userId, Actor by, Func<UserManager<IdentityUser>, IdentityUser, Task<AccountResult>> change, string action, string? detail = null)
+    private Task<AccountResult> ChangeAsync(
+        string userId, Actor by, Func<UserManager<IdentityUser>, IdentityUser, Task<AccountResult>> change, string action, string? detail = null) =>
+        AsAdminAsync(by, action, async users =>
+        {
+            var user = await users.FindByIdAsync(userId);
+            return user is null
+                ? (AccountResult.Refused("There is no such account."), null, null)
+                : (await change(users, user), user, detail is null ? user.Email : $"{user.Email}: {detail}");
+        });
+
+    /// <summary>
+    /// Runs an account change for <paramref name="by"/> in one transaction with its audit entry: a role change is a
+    /// removal and an addition, a new account a user and a role, and two admins demoting each other at once must
+    /// not both pass the last-admin check. Anything refused is rolled back.
+    /// </summary>
+    private async Task<AccountResult> AsAdminAsync(
+        Actor by, string action, Func<UserManager<IdentityUser>, Task<(AccountResult Result, IdentityUser? User, string? Detail)>> change)
     {
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
@@ -191,27 +194,22 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
             return refused;
         }
 
-        // One transaction: a role change is a removal and an addition, and two admins demoting each other at
-        // once must not both pass the last-admin check.
         var db = scope.ServiceProvider.GetRequiredService<VaasDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
-        {
-            return AccountResult.Refused("There is no such account.");
-        }
-
-        var result = await change(users, user);
-        if (!result.Succeeded)
+        var (result, user, detail) = await change(users);
+        if (!result.Succeeded || user is null)
         {
             return result;
         }
 
-        audit.Add(db, by, action, "user", user.Id, detail is null ? user.Email : $"{user.Email}: {detail}");
+        audit.Add(db, by, action, "user", user.Id, detail);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         return result;
     }
+
+    private static AccountResult? UnknownRole(string role) =>
+        Roles.IsKnown(role) ? null : AccountResult.Refused($"Role must be one of {string.Join(", ", Roles.All)}.");
 
     /// <summary>Checks the new password against the rules first, so a refused one leaves the old one in place.</summary>
     private static async Task<IdentityResult> ReplacePasswordAsync(UserManager<IdentityUser> users, IdentityUser user, string password)

@@ -39,22 +39,22 @@ internal static class AccountEndpoints
             return Back("expired", target);
         }
 
-        var (email, password) = (form["email"].ToString(), form["password"].ToString());
-        var address = http.Connection.RemoteIpAddress?.ToString();
-        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password))
+        var (email, password) = (form["email"].ToString().Trim(), form["password"].ToString());
+        if (email.Length == 0 || password.Length == 0)
         {
             return Back("missing", target);
         }
 
-        var result = await signIn.PasswordSignInAsync(email.Trim(), password, isPersistent: false, lockoutOnFailure: true);
+        var user = await signIn.UserManager.FindByNameAsync(email);
+        var result = user is null ? SignInResult.Failed : await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
+        var address = http.Connection.RemoteIpAddress?.ToString();
         if (result.Succeeded)
         {
-            var user = await signIn.UserManager.FindByNameAsync(email.Trim());
-            await audit.RecordAsync(new Actor(user?.Id, email.Trim(), address), AuditActions.SignIn);
+            await audit.RecordAsync(new Actor(user!.Id, email, address), AuditActions.SignIn);
             return Results.LocalRedirect(target);
         }
 
-        await audit.RecordAsync(new Actor(null, email.Trim(), address), AuditActions.SignInFailed, detail: result.IsLockedOut ? "locked out" : "wrong e-mail or password");
+        await audit.RecordAsync(new Actor(null, email, address), AuditActions.SignInFailed, detail: result.IsLockedOut ? "locked out" : "wrong e-mail or password");
         return Back(result.IsLockedOut ? "locked" : "wrong", target);
     }
 
@@ -66,7 +66,7 @@ internal static class AccountEndpoints
             return Results.Problem("Sign out with the button on a VaasWeb page (the form carries a token).", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        await audit.RecordAsync(http.User.ToActor(http.Connection.RemoteIpAddress?.ToString()), AuditActions.SignOut);
+        await audit.RecordAsync(http.Actor(), AuditActions.SignOut);
         await signIn.SignOutAsync();
         return Results.LocalRedirect(LoginPath);
     }

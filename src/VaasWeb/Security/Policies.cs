@@ -23,9 +23,10 @@ public static class Policies
     public static void Add(AuthorizationOptions options)
     {
         options.AddPolicy(Board, policy => policy.AddRequirements(new BoardAccessRequirement()));
-        options.AddPolicy(Viewer, policy => policy.RequireRole(Roles.Admin, Roles.Uploader, Roles.Viewer));
-        options.AddPolicy(Uploader, policy => policy.RequireRole(Roles.Admin, Roles.Uploader));
-        options.AddPolicy(Admin, policy => policy.RequireRole(Roles.Admin));
+        // The same answers UserPermissions gives pages and handlers: one place says what each role includes.
+        options.AddPolicy(Viewer, policy => policy.RequireAssertion(context => context.User.CanView()));
+        options.AddPolicy(Uploader, policy => policy.RequireAssertion(context => context.User.CanUpload()));
+        options.AddPolicy(Admin, policy => policy.RequireAssertion(context => context.User.IsAdmin()));
         // Anything that names no policy is treated as part of the board: closed unless wall screens are allowed.
         options.FallbackPolicy = options.GetPolicy(Board);
     }
@@ -45,7 +46,7 @@ internal sealed class BoardAccessHandler(IOptionsMonitor<BoardOptions> board) : 
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, BoardAccessRequirement requirement)
     {
-        if (board.CurrentValue.AllowAnonymousViewers || Roles.All.Any(context.User.IsInRole))
+        if (board.CurrentValue.AllowAnonymousViewers || context.User.CanView())
         {
             context.Succeed(requirement);
         }
@@ -54,7 +55,7 @@ internal sealed class BoardAccessHandler(IOptionsMonitor<BoardOptions> board) : 
     }
 }
 
-/// <summary>What a signed-in user may do, read from their role claims; the same answers the policies give.</summary>
+/// <summary>What a signed-in user may do, read from their role claims; the policies are made of these.</summary>
 public static class UserPermissions
 {
     public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin);

@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.Options;
+using VaasWeb.Processing.Storage;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Identity;
@@ -15,11 +19,12 @@ internal static class SecurityExtensions
     /// <summary>Picks the API key handler when the request carries a key, else the sign-in cookie.</summary>
     private const string CookieOrApiKey = "CookieOrApiKey";
 
-    public static IServiceCollection AddVaasSecurity(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddVaasSecurity(this IServiceCollection services)
     {
         // Keys that protect sign-in cookies and form tokens live with the data, so a restart signs nobody out.
-        var dataDirectory = Path.GetFullPath(configuration["Storage:DataDirectory"] ?? "data");
-        services.AddDataProtection().SetApplicationName("VaasWeb").PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        services.AddDataProtection().SetApplicationName("VaasWeb");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((options, storage, logging) =>
+            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(storage.Value.ResolvedDataDirectory, "keys")), logging));
         new IdentityBuilder(typeof(IdentityUser), typeof(IdentityRole), services).AddSignInManager();
         services.AddAuthentication(options =>
             {
@@ -127,7 +132,7 @@ public sealed class AdminOptions
 }
 
 /// <summary>Creates the roles and the first admin once the schema is in place (it runs after the migrator).</summary>
-internal sealed class FirstAdmin(UserAdministration accounts, Microsoft.Extensions.Options.IOptions<AdminOptions> options, ILogger<FirstAdmin> logger) : IHostedService
+internal sealed class FirstAdmin(UserAdministration accounts, IOptions<AdminOptions> options, ILogger<FirstAdmin> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -148,63 +148,12 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RestEndpoints_AnswerEachCallerAsTheirRoleAllows()
-    {
-        var wrong = new List<string>();
-        foreach (var (method, _, path, need) in Api)
-        {
-            foreach (var caller in Enum.GetValues<Caller>())
-            {
-                using var request = new HttpRequestMessage(new HttpMethod(method == "*" ? (path.EndsWith("negotiateVersion=1") ? "POST" : "GET") : method), path);
-                if (method is "POST" or "PATCH")
-                {
-                    request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
-                }
-
-                if (path.StartsWith("/uploads/tus", StringComparison.Ordinal))
-                {
-                    request.Headers.Add("Tus-Resumable", "1.0.0");
-                }
-
-                if (path == "/account/logout")
-                {
-                    // A sign-out is a form post with its token; the matrix only asks whether one may get that far.
-                    request.Content = new FormUrlEncodedContent([]);
-                }
-
-                var response = await _clients[caller].SendAsync(request);
-                var expected = Expect(need, caller, page: false);
-                if (!Matches(expected, response))
-                {
-                    wrong.Add($"{method} {path} as {caller}: expected {expected}, got {(int)response.StatusCode} {response.Headers.Location}");
-                }
-            }
-        }
-
-        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
-    }
+    public Task RestEndpoints_AnswerEachCallerAsTheirRoleAllows() =>
+        AssertEachCallerAsync(Api.Select(a => (a.Path, a.Need, (Func<HttpRequestMessage>)(() => ApiRequest(a.Method, a.Path)))), page: false);
 
     [Fact]
-    public async Task Pages_AnswerEachCallerAsTheirRoleAllows()
-    {
-        var wrong = new List<string>();
-        foreach (var (_, path, need) in Pages)
-        {
-            foreach (var caller in Enum.GetValues<Caller>())
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Get, path);
-                request.Headers.Accept.ParseAdd("text/html");
-                var response = await _clients[caller].SendAsync(request);
-                var expected = Expect(need, caller, page: true);
-                if (!Matches(expected, response))
-                {
-                    wrong.Add($"GET {path} as {caller}: expected {expected}, got {(int)response.StatusCode} {response.Headers.Location}");
-                }
-            }
-        }
-
-        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
-    }
+    public Task Pages_AnswerEachCallerAsTheirRoleAllows() =>
+        AssertEachCallerAsync(Pages.Select(p => (p.Path, p.Need, (Func<HttpRequestMessage>)(() => PageRequest(p.Path)))), page: true);
 
     [Fact]
     public async Task HubMethods_AreOpenToEveryRoleAndClosedToAnonymous()
@@ -258,6 +207,56 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains("only the tasks they started", await refused.Content.ReadAsStringAsync());
         Assert.True(allowed.IsSuccessStatusCode);
+    }
+
+    /// <summary>Sends each request as each caller and lists every answer that is not what the caller's role should get.</summary>
+    private async Task AssertEachCallerAsync(IEnumerable<(string Path, Need Need, Func<HttpRequestMessage> Request)> cases, bool page)
+    {
+        var wrong = new List<string>();
+        foreach (var (path, need, make) in cases)
+        {
+            foreach (var caller in Enum.GetValues<Caller>())
+            {
+                using var request = make();
+                var response = await _clients[caller].SendAsync(request);
+                var expected = Expect(need, caller, page);
+                if (!Matches(expected, response))
+                {
+                    wrong.Add($"{request.Method} {path} as {caller}: expected {expected}, got {(int)response.StatusCode} {response.Headers.Location}");
+                }
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    private static HttpRequestMessage ApiRequest(string method, string path)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method == "*" ? (path.EndsWith("negotiateVersion=1") ? "POST" : "GET") : method), path);
+        if (method is "POST" or "PATCH")
+        {
+            request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+        }
+
+        if (path.StartsWith("/uploads/tus", StringComparison.Ordinal))
+        {
+            request.Headers.Add("Tus-Resumable", "1.0.0");
+        }
+
+        if (path == "/account/logout")
+        {
+            // A sign-out is a form post with its token; the matrix only asks whether one may get that far.
+            request.Content = new FormUrlEncodedContent([]);
+        }
+
+        return request;
+    }
+
+    private static HttpRequestMessage PageRequest(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd("text/html");
+        return request;
     }
 
     private static string Expect(Need need, Caller caller, bool page)
