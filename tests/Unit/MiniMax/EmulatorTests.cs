@@ -13,7 +13,8 @@ public sealed partial class EmulatorTests
     [Fact]
     public async Task Query_WithShortPhases_AdvancesFromPreparingToSuccess()
     {
-        await FastPhasesAsync();
+        // Long enough that one slow answer (a cold first query, a busy machine) cannot step over a whole phase.
+        await FastPhasesAsync(1.0);
         var taskId = await SubmitAsync(new { model = "MiniMax-Hailuo-2.3", prompt = FoxPrompt, duration = 6, resolution = "1080P" });
         Assert.Matches("^[0-9]{15}$", taskId);
 
