@@ -10,17 +10,22 @@ internal static class StatusCodeResponses
 {
     public static WebApplication UseStatusCodeResponses(this WebApplication app)
     {
-        app.UseWhen(IsPageRequest, pages =>
+        // Pages: re-executed to /not-found or /Error. These two are registered on the app itself, not inside a branch,
+        // so that the re-executed request is routed again (in a UseWhen branch it kept the old, empty endpoint and the
+        // browser got a bare 404). API requests pass through them untouched: they turn the feature off below.
+        if (!app.Environment.IsDevelopment())
         {
-            if (!app.Environment.IsDevelopment())
-            {
-                pages.UseExceptionHandler("/Error", createScopeForErrors: true);
-            }
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
 
-            pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-        });
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseWhen(context => !IsPageRequest(context), api =>
         {
+            api.Use((context, next) =>
+            {
+                context.Features.Get<IStatusCodePagesFeature>()!.Enabled = false;
+                return next(context);
+            });
             // An unexpected failure in an API call is a problem document (500), never the HTML error page.
             // A request the framework could not read (a bad form token, a malformed body) is the caller's 400, not a 500.
             api.UseExceptionHandler(new ExceptionHandlerOptions
