@@ -47,10 +47,19 @@ export function forget(id) {
   uploads.delete(id);
 }
 
+// What the person decided about a duplicate (kept both, or dropped the copy), so the row stays decided.
+export function settle(id, status, message, taskId) {
+  const entry = uploads.get(id);
+  if (!entry) return;
+  Object.assign(entry.state, { status, message, taskId: taskId ?? entry.state.taskId });
+  if (status === 'dropped') entry.state.videoId = null;
+}
+
 async function start(file, options) {
   const state = {
     id: crypto.randomUUID(), name: file.name, size: file.size, sent: 0, status: 'uploading',
     message: null, taskId: null, videoId: null, resumedAt: null,
+    duplicateOf: null, duplicateName: null, duplicateAdded: null,
   };
   const entry = { state, upload: null, lastReport: 0, timer: null };
   uploads.set(state.id, entry);
@@ -89,6 +98,15 @@ async function start(file, options) {
       state.taskId = lastResponse.getHeader('Vaas-Task-Id') || null;
       state.videoId = lastResponse.getHeader('Vaas-Video-Id') || null;
       state.message = state.taskId ? 'Uploaded; ingestion queued.' : 'Uploaded.';
+      const duplicateOf = lastResponse.getHeader('Vaas-Duplicate-Of');
+      if (duplicateOf) {
+        // The same bytes are already in the library: the page asks whether to keep both or drop this copy.
+        state.status = 'duplicate';
+        state.duplicateOf = duplicateOf;
+        state.duplicateName = decodeURIComponent(lastResponse.getHeader('Vaas-Duplicate-Name') || '');
+        state.duplicateAdded = lastResponse.getHeader('Vaas-Duplicate-Added') || null;
+        state.message = `Already in the library as ${state.duplicateName}.`;
+      }
       report(entry, true);
     },
     onError: err => {

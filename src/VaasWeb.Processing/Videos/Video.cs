@@ -49,6 +49,9 @@ public sealed class Video
     public bool HasAudio { get; private set; }
     public double? FrameRate { get; private set; }
 
+    /// <summary>The account that uploaded it; null for files found in the media folder and generated videos.</summary>
+    public string? OwnerId { get; init; }
+
     /// <summary>Small still for the board, relative to the media root; set by ingestion.</summary>
     public string? ThumbnailPath { get; set; }
 

@@ -15,6 +15,9 @@ public enum DeleteVideoOutcome
 
     /// <summary>A task of the video is pending or running; cancel it first.</summary>
     Busy,
+
+    /// <summary>The caller may not delete this video (see the detail).</summary>
+    Refused,
 }
 
 /// <summary>Deletes a video with everything made from it: rows (tasks, frames, text, index) and files.</summary>
@@ -25,7 +28,28 @@ public sealed class VideoDeletion(
     AuditTrail audit,
     ILogger<VideoDeletion> logger)
 {
-    public async Task<(DeleteVideoOutcome Outcome, string? Detail)> DeleteAsync(Guid videoId, Actor by, CancellationToken cancellationToken)
+    /// <summary>Deletes any video (admins; the caller checked).</summary>
+    public Task<(DeleteVideoOutcome Outcome, string? Detail)> DeleteAsync(Guid videoId, Actor by, CancellationToken cancellationToken) =>
+        DeleteAsync(videoId, by, refuse: null, cancellationToken);
+
+    /// <summary>
+    /// Deletes a copy its uploader decided not to keep: only their own upload, and only while another video with
+    /// the same bytes stays in the library, so nothing anyone uploaded is lost.
+    /// </summary>
+    public Task<(DeleteVideoOutcome Outcome, string? Detail)> DeleteCopyAsync(Guid videoId, Actor by, CancellationToken cancellationToken) =>
+        DeleteAsync(videoId, by, async (db, video) =>
+        {
+            if (by.UserId is null || video.OwnerId != by.UserId)
+            {
+                return "Only the person who uploaded this copy may drop it.";
+            }
+
+            var original = await db.Videos.AnyAsync(v => v.Id != video.Id && v.Sha256 != null && v.Sha256 == video.Sha256, cancellationToken);
+            return original ? null : "There is no other video with the same bytes: this is not a copy, so it stays.";
+        }, cancellationToken);
+
+    private async Task<(DeleteVideoOutcome Outcome, string? Detail)> DeleteAsync(
+        Guid videoId, Actor by, Func<VaasDbContext, Video, Task<string?>>? refuse, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var video = await db.Videos.AsNoTracking().FirstOrDefaultAsync(v => v.Id == videoId, cancellationToken);
@@ -47,6 +71,11 @@ public sealed class VideoDeletion(
             if (active != Guid.Empty)
             {
                 return (DeleteVideoOutcome.Busy, $"Task {active} of this video is pending or running; cancel it first.");
+            }
+
+            if (refuse is not null && await refuse(db, video) is { } reason)
+            {
+                return (DeleteVideoOutcome.Refused, reason);
             }
 
             await textIndex.RemoveVideoAsync(db, videoId, cancellationToken);

@@ -9,7 +9,11 @@ using VaasWeb.Processing.Tasks;
 
 namespace VaasWeb.Processing.Videos;
 
-public sealed record ImportedVideo(Video Video, ProcessingTask? Task, bool TaskAlreadyQueued = false);
+/// <param name="DuplicateOf">The earliest video with the same bytes, when there was one before this upload.</param>
+public sealed record ImportedVideo(Video Video, ProcessingTask? Task, bool TaskAlreadyQueued = false, VideoSummary? DuplicateOf = null);
+
+/// <summary>A video as a person recognises it: its name and when it was added.</summary>
+public sealed record VideoSummary(Guid Id, string Name, DateTimeOffset CreatedAt, long SizeBytes);
 
 /// <summary>
 /// Turns a file into a Video row (and, when asked, a queued ingestion). A file only becomes visible under
@@ -31,11 +35,16 @@ public sealed class VideoImporter(
     /// Checks a completely received upload with ffprobe and moves it into place. The temporary file is always
     /// gone afterwards: moved when accepted, deleted when not. Throws <see cref="MediaException"/> for non-videos.
     /// </summary>
-    /// <param name="owner">Who uploaded it: owns its ingestion task and is named in the audit log.</param>
+    /// <param name="owner">Who uploaded it: owns the video and its ingestion task and is named in the audit log.</param>
+    /// <param name="holdDuplicates">
+    /// When the same bytes are already in the library, store the copy but do not queue its ingestion: the uploader
+    /// is asked whether to keep both (then it is ingested) or drop the copy. Otherwise a copy is treated as any upload.
+    /// </param>
     public Task<ImportedVideo> ImportUploadAsync(
-        string temporaryPath, string originalFileName, long sizeBytes, string sha256, bool? autoStart, Actor? owner, CancellationToken cancellationToken) =>
+        string temporaryPath, string originalFileName, long sizeBytes, string sha256, bool? autoStart, Actor? owner, CancellationToken cancellationToken,
+        bool holdDuplicates = false) =>
         ImportAsync(temporaryPath, originalFileName, sizeBytes, sha256, VideoSource.Upload, autoStart ?? ingestion.Value.AutoStart, "queued after upload", cancellationToken,
-            owner: owner);
+            owner: owner, holdDuplicates: holdDuplicates);
 
     /// <summary>
     /// As <see cref="ImportUploadAsync"/>, for a video VaasWeb made (a MiniMax generation, a narrated cut).
@@ -49,18 +58,31 @@ public sealed class VideoImporter(
 
     private async Task<ImportedVideo> ImportAsync(
         string temporaryPath, string originalFileName, long sizeBytes, string sha256, VideoSource source, bool ingest, string reason,
-        CancellationToken cancellationToken, Func<VaasDbContext, Video, Task<ProcessingTask>>? recordResult = null, Actor? owner = null)
+        CancellationToken cancellationToken, Func<VaasDbContext, Video, Task<ProcessingTask>>? recordResult = null, Actor? owner = null,
+        bool holdDuplicates = false)
     {
         try
         {
-            var info = await media.ProbeAsync(temporaryPath, cancellationToken);
+            MediaInfo info;
+            try
+            {
+                info = await media.ProbeAsync(temporaryPath, cancellationToken);
+            }
+            catch (MediaException e)
+            {
+                // ffprobe names the file it read: the person knows their file by its name, not by our temporary one.
+                throw e.Naming(temporaryPath, DisplayName(originalFileName));
+            }
+
+            var duplicateOf = source == VideoSource.Upload ? await FindSameBytesAsync(sha256, cancellationToken) : null;
             var id = Guid.NewGuid();
             var relative = storage.VideoRelativePath(id, ExtensionFor(originalFileName, info.Container));
-            var video = new Video(id, DisplayName(originalFileName), relative, sizeBytes, sha256, source, lifecycle.Now);
+            var video = new Video(id, DisplayName(originalFileName), relative, sizeBytes, sha256, source, lifecycle.Now) { OwnerId = owner?.UserId };
             video.ApplyProbe(info);
 
             var target = storage.ToAbsolute(relative);
             File.Move(temporaryPath, target);
+            ingest &= !(holdDuplicates && duplicateOf is not null);
             var task = ingest ? ProcessingTask.Create(TaskKind.Ingestion, video, reason, lifecycle.Now, owner: owner) : null;
             ProcessingTask? maker;
             try
@@ -81,12 +103,19 @@ public sealed class VideoImporter(
             }
 
             await AnnounceAsync(task);
-            return new ImportedVideo(video, task);
+            return new ImportedVideo(video, task, DuplicateOf: duplicateOf);
         }
         finally
         {
             File.Delete(temporaryPath);
         }
+    }
+
+    private async Task<VideoSummary?> FindSameBytesAsync(string sha256, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Videos.AsNoTracking().Where(v => v.Sha256 == sha256).OrderBy(v => v.CreatedAt)
+            .Select(v => new VideoSummary(v.Id, v.OriginalFileName, v.CreatedAt, v.SizeBytes)).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>

@@ -4,7 +4,10 @@ namespace VaasWeb.Api;
 
 // The seed API's shapes, in its snake_case. Fields beyond the seed's are additions old clients ignore.
 
-public sealed record UploadVideoResponse(string Message, string VideoPath, Guid? TaskId, Guid VideoId);
+/// <param name="DuplicateOf">An earlier video with the same bytes (the upload is stored and queued all the same), or null.</param>
+public sealed record UploadVideoResponse(string Message, string VideoPath, Guid? TaskId, Guid VideoId, DuplicateVideo? DuplicateOf = null);
+
+public sealed record DuplicateVideo(Guid VideoId, string Name, DateTimeOffset AddedAt);
 
 public sealed record ProcessVideoRequest(string? VideoPath);
 

@@ -84,7 +84,8 @@ internal static class SeedEndpoints
             var imported = await importer.ImportUploadAsync(
                 received.TemporaryPath, received.FileName, received.SizeBytes, received.Sha256, autoStart: null, request.HttpContext.Actor(), cancellationToken);
             return TypedResults.Ok(new UploadVideoResponse(
-                "Video uploaded successfully", imported.Video.StoredPath, imported.Task?.Id, imported.Video.Id));
+                "Video uploaded successfully", imported.Video.StoredPath, imported.Task?.Id, imported.Video.Id,
+                imported.DuplicateOf is { } earlier ? new DuplicateVideo(earlier.Id, earlier.Name, earlier.CreatedAt) : null));
         }
         catch (MediaException e)
         {

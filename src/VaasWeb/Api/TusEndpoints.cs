@@ -13,7 +13,9 @@ namespace VaasWeb.Api;
 /// tus 1.0 (core + creation + termination + expiration) over <see cref="ResumableUploadStore"/>: the browser's
 /// upload path. A finished upload is imported like any other (ffprobe, then moved into place and queued); the
 /// last PATCH answers with the new video and task in <c>Vaas-Video-Id</c> / <c>Vaas-Task-Id</c>, or 415 when the
-/// file is not a video, in which case nothing of it is kept.
+/// file is not a video, in which case nothing of it is kept. A file whose bytes are already in the library is
+/// stored but not ingested, and the answer names the earlier video (<c>Vaas-Duplicate-Of</c>, <c>-Name</c>
+/// URI-encoded, <c>-Added</c>): the uploader decides whether to keep both or drop the copy.
 /// </summary>
 internal static class TusEndpoints
 {
@@ -153,12 +155,20 @@ internal static class TusEndpoints
         try
         {
             var sha256 = await store.Sha256Async(id, cancellationToken);
-            var imported = await importer.ImportUploadAsync(store.PartPath(id), upload.FileName, upload.Length, sha256, autoStart: null, request.HttpContext.Actor(), cancellationToken);
+            var imported = await importer.ImportUploadAsync(store.PartPath(id), upload.FileName, upload.Length, sha256, autoStart: null, request.HttpContext.Actor(), cancellationToken,
+                holdDuplicates: true);
             response.Headers["Vaas-Video-Id"] = imported.Video.Id.ToString();
             response.Headers["Vaas-Video-Path"] = imported.Video.StoredPath;
             if (imported.Task is not null)
             {
                 response.Headers["Vaas-Task-Id"] = imported.Task.Id.ToString();
+            }
+
+            if (imported.DuplicateOf is { } earlier)
+            {
+                response.Headers["Vaas-Duplicate-Of"] = earlier.Id.ToString();
+                response.Headers["Vaas-Duplicate-Name"] = Uri.EscapeDataString(earlier.Name);
+                response.Headers["Vaas-Duplicate-Added"] = earlier.CreatedAt.ToString("O", CultureInfo.InvariantCulture);
             }
 
             return Results.NoContent();

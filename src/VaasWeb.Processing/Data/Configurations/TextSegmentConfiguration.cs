@@ -10,6 +10,7 @@ internal sealed class TextSegmentConfiguration : IEntityTypeConfiguration<TextSe
     public void Configure(EntityTypeBuilder<TextSegment> builder)
     {
         builder.Property(s => s.Text).HasMaxLength(8000);
+        builder.Property(s => s.WordStarts).HasMaxLength(16000);
         builder.HasOne<Video>().WithMany().HasForeignKey(s => s.VideoId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(s => new { s.VideoId, s.StartSeconds });
     }

@@ -451,6 +451,10 @@ namespace VaasWeb.Processing.Data.Migrations
                     b.Property<Guid>("VideoId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("WordStarts")
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("VideoId", "StartSeconds");
@@ -747,6 +751,10 @@ namespace VaasWeb.Processing.Data.Migrations
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Sha256")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -778,6 +786,8 @@ namespace VaasWeb.Processing.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedAt");
+
+                    b.HasIndex("Sha256");
 
                     b.HasIndex("StoredPath")
                         .IsUnique();
