@@ -31,7 +31,7 @@ public sealed class PocketSphinxTranscriber : ITranscriber
         {
             if (words.Count > 0)
             {
-                segments.Add(new SpeechSegment(words[0].Start, words[^1].End, string.Join(' ', words.Select(w => w.Word))));
+                segments.Add(new SpeechSegment(words[0].Start, words[^1].End, string.Join(' ', words.Select(w => w.Word)), words.Select(w => w.Start).ToArray()));
                 words.Clear();
             }
         }

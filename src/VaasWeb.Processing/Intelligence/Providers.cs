@@ -3,7 +3,8 @@ using VaasWeb.Processing.Tasks;
 namespace VaasWeb.Processing.Intelligence;
 
 /// <summary>Speech in an audio file, timed from the start of that file.</summary>
-public sealed record SpeechSegment(double StartSeconds, double EndSeconds, string Text);
+/// <param name="WordStarts">When each word of <paramref name="Text"/> (split on spaces) begins, if the recogniser says.</param>
+public sealed record SpeechSegment(double StartSeconds, double EndSeconds, string Text, IReadOnlyList<double>? WordStarts = null);
 
 /// <summary>Turns a 16 kHz mono WAV into timed text.</summary>
 public interface ITranscriber

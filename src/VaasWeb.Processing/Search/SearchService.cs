@@ -12,6 +12,7 @@ using VaasWeb.Processing.Videos;
 namespace VaasWeb.Processing.Search;
 
 /// <summary>A place in a video that matches a search: where, what was found there, and the clip around it.</summary>
+/// <param name="MomentSeconds">Where to start playing: just before the first matching word is said (speech), else the start.</param>
 public sealed record SearchHit(
     Guid VideoId,
     string VideoName,
@@ -23,7 +24,8 @@ public sealed record SearchHit(
     double Score,
     string? FramePath,
     double ClipStartSeconds,
-    double ClipEndSeconds);
+    double ClipEndSeconds,
+    double MomentSeconds);
 
 /// <summary>What a hit was found in; <see cref="Picture"/> is a match by image.</summary>
 public enum HitSource
@@ -100,9 +102,10 @@ public sealed class SearchService(
 
             var source = (HitSource)segment.Source;
             var (clipStart, clipEnd) = await clips.SpanAsync(db, video, source, segment.StartSeconds, segment.EndSeconds, cancellationToken);
+            var markedText = marked.GetValueOrDefault(id);
             hits.Add(new SearchHit(video.Id, video.OriginalFileName, source, segment.StartSeconds, segment.EndSeconds, segment.Text,
-                Highlight(marked.GetValueOrDefault(id) ?? segment.Text), Math.Round(score, 6),
-                await FramePathAsync(db, segment, cancellationToken), clipStart, clipEnd));
+                Highlight(markedText ?? segment.Text), Math.Round(score, 6),
+                await FramePathAsync(db, segment, cancellationToken), clipStart, clipEnd, MomentOf(segment, markedText)));
         }
 
         return new SearchResult(hits, notice);
@@ -150,7 +153,7 @@ public sealed class SearchService(
             var alike = Math.Max(0, 100 - difference / (double)compact.Length / 2.55);
             var label = $"{alike:0}% alike";
             hits.Add(new SearchHit(video.Id, video.OriginalFileName, HitSource.Picture, frame.TimestampSeconds, frame.TimestampSeconds, label,
-                WebUtility.HtmlEncode(label), Math.Round(alike / 100, 4), frame.Path, clipStart, clipEnd));
+                WebUtility.HtmlEncode(label), Math.Round(alike / 100, 4), frame.Path, clipStart, clipEnd, frame.TimestampSeconds));
         }
 
         return new SearchResult(hits, hits.Count == 0 ? "No sampled frame looks like this picture." : null);
@@ -197,6 +200,26 @@ public sealed class SearchService(
         }
 
         return normA == 0 || normB == 0 ? 0 : dot / Math.Sqrt(normA * normB);
+    }
+
+    /// <summary>Playing starts this long before the matching word, so it is heard from its beginning.</summary>
+    private const double WordLeadSeconds = 0.3;
+
+    /// <summary>
+    /// Where a hit should start playing. On-screen text and captions are there for the whole segment: its start. A
+    /// spoken utterance can run for seconds before the word that matched: just before that word.
+    /// </summary>
+    internal static double MomentOf(TextSegment segment, string? markedText)
+    {
+        if (segment.Source != TextSource.Speech || markedText?.IndexOf(ITextIndex.MatchStart) is not (> 0 and var at))
+        {
+            return segment.StartSeconds;
+        }
+
+        var before = markedText[..at].Replace(ITextIndex.MatchEnd.ToString(), "", StringComparison.Ordinal);
+        var wordIndex = before.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length - (before.EndsWith(' ') || before.Length == 0 ? 0 : 1);
+        var moment = segment.MomentOfWord(Math.Max(0, wordIndex));
+        return Math.Round(Math.Max(segment.StartSeconds, moment - WordLeadSeconds), 3);
     }
 
     /// <summary>The index's match marks as &lt;mark&gt;, everything else HTML-encoded: safe to render as is.</summary>

@@ -31,6 +31,39 @@ public sealed class TextSegment(Guid videoId, TextSource source, double startSec
 
     /// <summary>The audio chunk the words were heard in (speech).</summary>
     public int? ChunkIndex { get; init; }
+
+    /// <summary>
+    /// When each word of <see cref="Text"/> (split on spaces) begins, in video seconds, space-separated; null when
+    /// the recogniser gave no word timings.
+    /// </summary>
+    public string? WordStarts { get; init; }
+
+    public static string? PackWordStarts(IEnumerable<double>? starts) =>
+        starts is null ? null : string.Join(' ', starts.Select(s => s.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture))) is { Length: > 0 } packed ? packed : null;
+
+    /// <summary>
+    /// The moment in the segment where its <paramref name="wordIndex"/>-th word is said: its own timing when known,
+    /// else where it falls if the words were evenly spread over the segment.
+    /// </summary>
+    public double MomentOfWord(int wordIndex)
+    {
+        var words = Text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (wordIndex <= 0 || words.Length == 0)
+        {
+            return StartSeconds;
+        }
+
+        var starts = WordStarts?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (starts is not null && starts.Length == words.Length && wordIndex < starts.Length
+            && double.TryParse(starts[wordIndex], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var start))
+        {
+            return Math.Clamp(start, StartSeconds, EndSeconds);
+        }
+
+        var charsBefore = words.Take(Math.Min(wordIndex, words.Length)).Sum(w => w.Length + 1);
+        var total = words.Sum(w => w.Length + 1);
+        return StartSeconds + (EndSeconds - StartSeconds) * charsBefore / total;
+    }
 }
 
 /// <summary>A segment's embedding vector, for semantic ranking when an embeddings endpoint is configured.</summary>

@@ -22,13 +22,16 @@ public sealed record SearchHitResponse(
     string? ThumbnailUrl,
     string PlayUrl,
     double ClipStart,
-    double ClipEnd)
+    double ClipEnd,
+    double Moment)
 {
     public static SearchHitResponse Of(SearchHit hit) => new(
         hit.VideoId, hit.VideoName, hit.Source, hit.StartSeconds, hit.EndSeconds, hit.Text, hit.HighlightedHtml, hit.Score,
-        hit.FramePath is null ? null : MediaEndpoints.UrlOf(hit.FramePath),
-        $"/videos/{hit.VideoId}?t={hit.StartSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}",
-        hit.ClipStartSeconds, hit.ClipEndSeconds);
+        hit.FramePath is null ? null : MediaEndpoints.UrlOf(hit.FramePath), PlayUrlOf(hit), hit.ClipStartSeconds, hit.ClipEndSeconds, hit.MomentSeconds);
+
+    /// <summary>The video page, playing from the hit's moment (where its word is said, not where its sentence began).</summary>
+    public static string PlayUrlOf(SearchHit hit) =>
+        $"/videos/{hit.VideoId}?t={hit.MomentSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}";
 }
 
 public sealed record SearchResponse(string? Query, IReadOnlyList<SearchHitResponse> Hits, string? Notice);

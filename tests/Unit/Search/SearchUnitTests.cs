@@ -142,7 +142,10 @@ public class LocalProviderParsingTests
 
         var segments = PocketSphinxTranscriber.Parse(output);
 
-        Assert.Equal([new SpeechSegment(0.13, 1.52, "please open the door"), new SpeechSegment(5.02, 5.6, "thank you")], segments);
+        Assert.Equal([(0.13, 1.52, "please open the door"), (5.02, 5.6, "thank you")], segments.Select(s => (s.StartSeconds, s.EndSeconds, s.Text)));
+        // Each word's own start, so a search hit can open where its word is said.
+        Assert.Equal([0.13, 0.51, 0.88, 0.99], segments[0].WordStarts!);
+        Assert.Equal([5.02, 5.31], segments[1].WordStarts!);
     }
 
     [Theory]

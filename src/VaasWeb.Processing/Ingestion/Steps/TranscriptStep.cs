@@ -65,7 +65,11 @@ internal sealed class TranscriptStep(ITranscriber transcriber, IDbContextFactory
                     p.ChunkIndex == chunks[i - 1].Index && p.StartSeconds < end && start < p.EndSeconds);
                 if (!repeated)
                 {
-                    placed.Add(new TextSegment(videoId, TextSource.Speech, start, end, segment.Text.Trim()) { ChunkIndex = chunks[i].Index });
+                    placed.Add(new TextSegment(videoId, TextSource.Speech, start, end, segment.Text.Trim())
+                    {
+                        ChunkIndex = chunks[i].Index,
+                        WordStarts = TextSegment.PackWordStarts(segment.WordStarts?.Select(w => chunks[i].StartSeconds + w)),
+                    });
                 }
             }
         }
