@@ -31,7 +31,8 @@ internal static class HostingExtensions
         builder.Services.AddVaasApi(builder.Configuration);
         builder.Services.AddOpenApi();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        // Messages at the bottom centre: a message about a button never covers the buttons next to it.
+        builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomCenter);
         return builder;
     }
 

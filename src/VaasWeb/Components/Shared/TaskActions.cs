@@ -1,5 +1,9 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
+using Microsoft.EntityFrameworkCore;
+using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Media;
+using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Videos;
 using VaasWeb.Security;
@@ -11,10 +15,20 @@ namespace VaasWeb.Components.Shared;
 /// hidden is not the check), the person named in the task's history and the audit log, and a sentence on what happened.
 /// </summary>
 public sealed class TaskActions(
-    TaskCommands commands, VideoDeletion deletion, CurrentActor actor, AuthenticationStateProvider authentication, IDialogService dialogs, ISnackbar snackbar)
+    TaskCommands commands, VideoDeletion deletion, VideoImporter importer, MediaStorage storage, IDbContextFactory<VaasDbContext> dbFactory,
+    CurrentActor actor, AuthenticationStateProvider authentication, IDialogService dialogs, ISnackbar snackbar)
 {
-    public async Task<CancelOutcome> CancelAsync(Guid taskId)
+    /// <summary>Asks first (a cancelled task's work so far is thrown away), then cancels; null when the person changed their mind.</summary>
+    public async Task<CancelOutcome?> CancelAsync(Guid taskId, string? name = null)
     {
+        var confirmed = await dialogs.ShowMessageBoxAsync("Cancel this task?",
+            $"{name ?? "The task"} stops now; what it made so far is not kept. It can be run again later.",
+            yesText: "Cancel task", cancelText: "Keep it running");
+        if (confirmed != true)
+        {
+            return null;
+        }
+
         var user = (await authentication.GetAuthenticationStateAsync()).User;
         var (outcome, _) = await commands.CancelAsync(taskId, await actor.GetAsync(), t => user.CanCancel(t.OwnerId), CancellationToken.None);
         snackbar.Add(outcome switch
@@ -89,5 +103,50 @@ public sealed class TaskActions(
             _ => detail ?? "It is busy.",
         }, outcome == DeleteVideoOutcome.Deleted ? Severity.Success : Severity.Warning);
         return outcome is DeleteVideoOutcome.Deleted or DeleteVideoOutcome.NotFound;
+    }
+
+    /// <summary>
+    /// The uploader keeps a copy of a video already in the library: it is ingested like any upload. Returns its
+    /// ingestion task, or null when refused or gone (a sentence says why).
+    /// </summary>
+    public async Task<Guid?> KeepCopyAsync(Guid videoId)
+    {
+        if (!(await authentication.GetAuthenticationStateAsync()).User.CanUpload())
+        {
+            snackbar.Add("Only uploaders and admins can ingest videos.", Severity.Warning);
+            return null;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var path = await db.Videos.Where(v => v.Id == videoId).Select(v => v.StoredPath).FirstOrDefaultAsync();
+        if (path is null)
+        {
+            snackbar.Add("That copy is no longer in the library.", Severity.Warning);
+            return null;
+        }
+
+        try
+        {
+            var queued = await importer.QueueIngestionAsync(storage.ToAbsolute(path), await actor.GetAsync(), CancellationToken.None);
+            return queued.Task?.Id;
+        }
+        catch (MediaException e)
+        {
+            snackbar.Add($"It could not be queued: {e.Message}", Severity.Error);
+            return null;
+        }
+    }
+
+    /// <summary>The uploader drops a copy of a video already in the library; true when it is gone.</summary>
+    public async Task<bool> DropCopyAsync(Guid videoId)
+    {
+        var (outcome, detail) = await deletion.DeleteCopyAsync(videoId, await actor.GetAsync(), CancellationToken.None);
+        if (outcome is DeleteVideoOutcome.Deleted or DeleteVideoOutcome.NotFound)
+        {
+            return true;
+        }
+
+        snackbar.Add(detail ?? "It could not be dropped.", Severity.Warning);
+        return false;
     }
 }
