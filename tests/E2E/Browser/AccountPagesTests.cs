@@ -56,6 +56,32 @@ public sealed class AccountPagesTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(admin.AuditEntries(AuditActions.SignInFailed)).ToContainTextAsync("kim@example.com");
     }
 
+    [Fact]
+    public async Task UnknownAddress_SignedIn_ShowsTheNotFoundPageWithNavigation_Not_ABareError()
+    {
+        var page = await (await browser.NewContextAsync(_app.BaseAddress)).NewPageAsync();
+
+        var response = await page.GotoAsync("/no-such-page");
+
+        Assert.Equal(404, response!.Status);
+        await Assertions.Expect(page.GetByText("There is nothing at this address")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Task board" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("circuit")).ToHaveAttributeAsync("data-live", "true");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "not-found.png") });
+    }
+
+    [Fact]
+    public async Task SignInPage_OpenedBySomeoneSignedIn_SaysWhoTheyAreAndWhereToGo()
+    {
+        var page = await (await browser.NewContextAsync(_app.BaseAddress)).NewPageAsync();
+
+        await page.GotoAsync("/account/login?returnUrl=%2Fvideos");
+
+        await Assertions.Expect(page.GetByTestId("already-signed-in")).ToContainTextAsync($"You are signed in as {VaasApp.AdminEmail}");
+        await page.GetByTestId("already-signed-in").GetByRole(AriaRole.Link).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/videos$"));
+    }
+
     public async Task DisposeAsync()
     {
         await _app.DisposeAsync();

@@ -238,6 +238,120 @@ public sealed class BoardTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal(loadedAt, await CardRecorder.LoadedAtAsync(board.Page));
     }
 
+    [Fact]
+    public async Task ServerRestartsUnderAnOpenBoard_PageReloadsByItself_AndShowsWhatFinishedWhileItWasAway()
+    {
+        var port = VaasApp.FreePort();
+        _app = VaasApp.Start(_temp.Combine("data"), port: port);
+        var board = await OpenBoardAsync(_app);
+        var loadedAt = await CardRecorder.LoadedAtAsync(board.Page);
+        // The page cannot reach the server until the task is done: then what it shows can only come from a fresh load.
+        await board.Page.RouteAsync("**/_blazor**", route => route.AbortAsync());
+        await board.Page.RouteAsync("**/favicon.svg*", route => route.AbortAsync());
+
+        await _app.DisposeAsync();
+        await Assertions.Expect(board.Page.GetByTestId("reconnect-banner")).ToBeVisibleAsync();
+        _app = VaasApp.Start(_temp.Combine("data"), port: port);
+        var api = new SeedApiClient(_app.CreateHttpClient());
+        var upload = await SeedApiClient.ReadJsonAsync(await api.UploadAsync(await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 3), _temp.Combine("while-away.mp4"))));
+        Assert.Equal("completed", (await api.WaitForFinishAsync(upload["task_id"]!.GetValue<string>()))["status"]!.GetValue<string>());
+        await board.ScreenshotAsync("board-server-restarted");
+        await board.Page.UnrouteAllAsync();
+
+        await board.Page.WaitForFunctionAsync($"() => window.__pageLoadedAt !== {loadedAt.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            null, new() { Timeout = 30_000 });
+        await board.WaitForCardStateAsync("while-away.mp4", "completed", timeoutMs: 30_000);
+        // Shown as it is now from the first render, not replayed.
+        Assert.Equal(["completed"], CardRecorder.Journey(await CardRecorder.ReadAsync(board.Page, "while-away.mp4")));
+        await Assertions.Expect(board.Page.GetByTestId("reconnect-banner")).ToBeHiddenAsync();
+    }
+
+    [Fact]
+    public async Task SameBytesUploadedAgain_OffersTheVideoAlreadyThere_KeepBothLeavesTwoEntriesToldApart_DropLeavesOne()
+    {
+        var app = Start();
+        var board = await OpenBoardAsync(app);
+        var video = await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 2), _temp.Combine("harbour.mp4"));
+        await board.ChooseFilesAsync(video);
+        await board.WaitForCardStateAsync("harbour.mp4", "completed");
+        await using (var db = await app.DbAsync())
+        {
+            Assert.Equal(1, await db.Videos.CountAsync());
+        }
+
+        await board.DismissUploadAsync("harbour.mp4");
+        await board.ChooseFilesAsync(video);
+        await board.WaitForUploadStatusAsync("harbour.mp4", "duplicate");
+        var row = board.Upload("harbour.mp4");
+        await Assertions.Expect(row.GetByTestId("upload-message")).ToContainTextAsync("already in the library as harbour.mp4");
+        Guid original;
+        await using (var db = await app.DbAsync())
+        {
+            original = (await db.Videos.OrderBy(v => v.CreatedAt).FirstAsync()).Id;
+            // Stored, not ingested, until its uploader decides.
+            Assert.Equal((2, 1), (await db.Videos.CountAsync(), await db.Tasks.CountAsync()));
+        }
+
+        Assert.Equal($"/videos/{original}", await row.GetByTestId("duplicate-link").GetAttributeAsync("href"));
+        await board.ScreenshotAsync("upload-duplicate");
+        await row.GetByTestId("keep-copy").ClickAsync();
+        await board.WaitForUploadStatusAsync("harbour.mp4", "done");
+        await Assertions.Expect(board.Page.Locator("[data-testid=task-card][data-state=completed]")).ToHaveCountAsync(2, new() { Timeout = 60_000 });
+
+        // Two entries of one name: the pickers say when each was added and how large it is.
+        var search = board.Page;
+        await search.GotoAsync("/search");
+        await Assertions.Expect(search.GetByTestId("circuit")).ToHaveAttributeAsync("data-live", "true");
+        await search.GetByTestId("search-video").ClickAsync();
+        var labels = await search.Locator(".mud-popover-open .mud-list-item").AllInnerTextsAsync();
+        var harbours = labels.Where(l => l.StartsWith("harbour.mp4", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, harbours.Length);
+        Assert.All(harbours, l => Assert.Matches(@"^harbour\.mp4 · added \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · \d", l));
+        Assert.NotEqual(harbours[0], harbours[1]);
+
+        await board.OpenAsync();
+        await board.ChooseFilesAsync(video);
+        await board.WaitForUploadStatusAsync("harbour.mp4", "duplicate");
+        await board.Upload("harbour.mp4").GetByTestId("drop-copy").ClickAsync();
+        await board.WaitForUploadStatusAsync("harbour.mp4", "dropped");
+        await using (var db = await app.DbAsync())
+        {
+            Assert.Equal(2, await db.Videos.CountAsync());
+            Assert.Equal(2, Directory.EnumerateFiles(Path.Combine(app.Storage.Root, "videos")).Count());
+        }
+    }
+
+    [Fact]
+    public async Task CancelOnTaskDetails_AsksFirst_AndItsMessageLeavesTheButtonsFree()
+    {
+        // Every frame sampled: the ingestion runs long enough to change one's mind twice.
+        var app = Start(new() { ["Ingestion:FrameIntervalSeconds"] = "0.04" });
+        var api = new SeedApiClient(app.CreateHttpClient());
+        var upload = await SeedApiClient.ReadJsonAsync(await api.UploadAsync(
+            await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 60, Width: 640, Height: 480, Audio: false), _temp.Combine("long-take.mp4"))));
+        var taskId = upload["task_id"]!.GetValue<string>();
+        var page = await (await browser.NewContextAsync(app.BaseAddress)).NewPageAsync();
+        await new TaskDetailsPage(page).OpenAsync(taskId);
+        await Assertions.Expect(page.GetByTestId("circuit")).ToHaveAttributeAsync("data-live", "true");
+        await Assertions.Expect(page.GetByTestId("cancel-task")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+
+        await page.GetByTestId("cancel-task").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("Cancel this task?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Keep it running" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
+        Assert.Equal("in_progress", (await api.StatusAsync(taskId))["status"]!.GetValue<string>());
+
+        await page.GetByTestId("cancel-task").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel task" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("task-error")).ToContainTextAsync($"cancelled by {VaasApp.AdminEmail}", new() { Timeout = 30_000 });
+        var message = page.Locator(".mud-snackbar").First;
+        await Assertions.Expect(message).ToBeVisibleAsync();
+        var (messageBox, buttons) = (await message.BoundingBoxAsync(), await page.GetByTestId("rerun-task").BoundingBoxAsync());
+        Assert.True(messageBox!.Y > buttons!.Y + buttons.Height, "the message covers the buttons at the top of the page");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "task-cancelled.png") });
+    }
+
     private VaasApp Start(Dictionary<string, string?>? settings = null) => _app = VaasApp.Start(_temp.Combine("data"), settings);
 
     private async Task<BoardPage> OpenBoardAsync(VaasApp app, int width = 1600, int height = 1000)

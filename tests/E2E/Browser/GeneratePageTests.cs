@@ -90,6 +90,11 @@ public sealed class GeneratePageTests(BrowserFixture browser) : IAsyncLifetime
 
         await Assertions.Expect(generate.Problems).ToContainTextAsync("prompt is required");
         await Assertions.Expect(generate.Page.GetByTestId("no-generations")).ToBeVisibleAsync();
+
+        // Fixing the prompt takes the error away at once, before anything is sent again.
+        await generate.Page.Locator("textarea[data-testid=prompt]").FillAsync(Prompt);
+        await Assertions.Expect(generate.Problems).ToHaveCountAsync(0);
+        await Assertions.Expect(generate.Page.GetByTestId("no-generations")).ToBeVisibleAsync();
     }
 
     public async Task DisposeAsync()

@@ -33,13 +33,17 @@ public sealed class SearchPageTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(hit.GetByTestId("hit-source")).ToHaveTextAsync("speech");
         await Assertions.Expect(hit.Locator("mark").First).ToHaveTextAsync("open");
         var start = double.Parse((await hit.GetAttributeAsync("data-start"))!, System.Globalization.CultureInfo.InvariantCulture);
+        var moment = double.Parse((await hit.GetAttributeAsync("data-moment"))!, System.Globalization.CultureInfo.InvariantCulture);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "search-results.png") });
         await hit.GetByTestId("hit-link").ClickAsync();
 
         var video = new VideoPage(page);
         await video.WaitForPlayerReadyAsync();
-        Assert.InRange(await video.PlayerTimeAsync(), start - 0.1, start + 0.5);
+        await video.WaitForPlayerStandingAtAsync(moment);
         Assert.InRange(start, 11.8, 12.6);
+        // "open" is the second word of "please open the door": a moment after the utterance begins, before it ends.
+        Assert.InRange(moment, start, start + 1.5);
+        Assert.True(await video.PlaysOrSaysPressPlayAsync(), "the player neither plays nor says to press play");
     }
 
     public async Task DisposeAsync()

@@ -67,7 +67,8 @@ public sealed class VideoPagesTests(BrowserFixture browser) : IAsyncLifetime
 
         await videos.OpenVideoAsync(_videoId, startSeconds: 4);
         await videos.WaitForPlayerStandingAtAsync(4);
-        Assert.Equal(4, await videos.PlayerTimeAsync(), precision: 1);
+        Assert.Equal(4, await videos.PlayerStartAsync(), precision: 1);
+        await Assertions.Expect(videos.Page.GetByTestId("player")).ToHaveJSPropertyAsync("paused", false);
 
         await videos.ClickFrameAsync(7);
         await videos.WaitForPlayerAtAsync(7);

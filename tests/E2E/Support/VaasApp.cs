@@ -19,7 +19,7 @@ public sealed class VaasApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Lazy<string> _adminApiKey;
 
-    private VaasApp(string dataDirectory, IDictionary<string, string?>? settings)
+    private VaasApp(string dataDirectory, IDictionary<string, string?>? settings, int port)
     {
         _settings = new Dictionary<string, string?>
         {
@@ -33,7 +33,7 @@ public sealed class VaasApp : WebApplicationFactory<Program>
             _settings[key] = value;
         }
 
-        UseKestrel(0);
+        UseKestrel(port);
         // Off the test's synchronization context: the key is made by async code on first use.
         _adminApiKey = new Lazy<string>(() => Task.Run(() => ApiKeyForAsync(AdminEmail)).GetAwaiter().GetResult());
     }
@@ -45,11 +45,20 @@ public sealed class VaasApp : WebApplicationFactory<Program>
 
     public MediaStorage Storage => Services.GetRequiredService<MediaStorage>();
 
-    public static VaasApp Start(string dataDirectory, IDictionary<string, string?>? settings = null)
+    /// <param name="port">0 for any free port; a given one to start the app again where open pages expect it.</param>
+    public static VaasApp Start(string dataDirectory, IDictionary<string, string?>? settings = null, int port = 0)
     {
-        var app = new VaasApp(dataDirectory, settings);
+        var app = new VaasApp(dataDirectory, settings, port);
         app.StartServer();
         return app;
+    }
+
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>A client that acts as the admin (API key).</summary>

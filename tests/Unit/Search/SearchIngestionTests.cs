@@ -77,6 +77,23 @@ public sealed class SearchIngestionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SearchALaterWordOfAnUtterance_PlaysFromJustBeforeThatWord_NotFromTheUtterancesStart()
+    {
+        var hit = (await _host.Get<SearchService>().SearchTextAsync("door", null, 10, CancellationToken.None)).Hits[0];
+        await using var db = await _host.DbAsync();
+        var segment = await db.TextSegments.SingleAsync(s => s.VideoId == _video.Video.Id && s.Source == TextSource.Speech && s.Text.Contains("door"));
+
+        // "please open the door": pocketsphinx's own timing of "door", less the lead-in, well after "please".
+        var words = segment.Text.Split(' ');
+        var starts = segment.WordStarts!.Split(' ').Select(w => double.Parse(w, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(words.Length, starts.Length);
+        var door = starts[Array.IndexOf(words, "door")];
+        Assert.Equal(Math.Round(door - 0.3, 3), hit.MomentSeconds, precision: 2);
+        Assert.True(hit.MomentSeconds > hit.StartSeconds + 0.2, $"moment {hit.MomentSeconds} vs start {hit.StartSeconds}");
+        Assert.True(hit.MomentSeconds < hit.EndSeconds);
+    }
+
+    [Fact]
     public async Task SearchDrawnText_FindsTheFramesShowingIt()
     {
         var result = await _host.Get<SearchService>().SearchTextAsync("quarterly sales", null, 10, CancellationToken.None);

@@ -204,3 +204,31 @@ public class CitationTests
         Assert.Equal([(12.0, "0:12"), (3723.0, "1:02:03")], citations.Select(c => (c.Seconds, c.Label)));
     }
 }
+
+public class HitMomentTests
+{
+    [Theory]
+    // The first word matched: its start, no earlier than the utterance.
+    [InlineData("\u0002please\u0003 open the door", "10.00 10.40 10.80 11.00", 10.0)]
+    // A later word with its own timing: 0.3 s before it.
+    [InlineData("please open the \u0002door\u0003", "10.00 10.40 10.80 11.00", 10.7)]
+    // No word timings (another recogniser): where the word falls if the words were spread evenly (half way), less 0.3 s.
+    [InlineData("aaaa \u0002bbbb\u0003", null, 10.95)]
+    public void MomentOf_SpokenHit_IsJustBeforeTheFirstMatchingWord(string marked, string? wordStarts, double expected)
+    {
+        var text = marked.Replace("\u0002", "").Replace("\u0003", "");
+        var segment = new TextSegment(Guid.NewGuid(), TextSource.Speech, 10, 12.5, text) { WordStarts = wordStarts };
+
+        var moment = SearchService.MomentOf(segment, marked);
+
+        Assert.Equal(expected, moment, precision: 2);
+    }
+
+    [Fact]
+    public void MomentOf_OnScreenText_IsItsStart()
+    {
+        var segment = new TextSegment(Guid.NewGuid(), TextSource.ScreenText, 4, 9, "QUARTERLY SALES REPORT");
+
+        Assert.Equal(4, SearchService.MomentOf(segment, "QUARTERLY \u0002SALES\u0003 REPORT"));
+    }
+}

@@ -32,14 +32,19 @@ internal static class VaasTheme
             TableHover = "rgba(255,255,255,0.06)",
             Secondary = "#4db6ac",
             SecondaryContrastText = Black,
+            // Alerts write their text in the "darken" shade, which on a dark page must be the lighter one.
             Info = "#90caf9",
             InfoContrastText = Black,
+            InfoDarken = "#a9d6fb",
             Success = "#81c784",
             SuccessContrastText = Black,
+            SuccessDarken = "#9dd5a0",
             Warning = "#ffb74d",
             WarningContrastText = Black,
+            WarningDarken = "#ffc878",
             Error = "#ff8a80",
             ErrorContrastText = Black,
+            ErrorDarken = "#ffa8a0",
         },
     };
 }

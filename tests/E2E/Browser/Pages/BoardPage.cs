@@ -39,6 +39,13 @@ public sealed class BoardPage(IPage page)
 
     public Task<string> UploadMessageAsync(string fileName) => Upload(fileName).GetByTestId("upload-message").InnerTextAsync();
 
+    /// <summary>Clears a finished upload's row (so the same file can be followed again).</summary>
+    public async Task DismissUploadAsync(string fileName)
+    {
+        await Upload(fileName).GetByRole(AriaRole.Button, new() { Name = "Dismiss" }).ClickAsync();
+        await Assertions.Expect(Upload(fileName)).ToHaveCountAsync(0);
+    }
+
     public Task ScreenshotAsync(string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"{name}.png"), FullPage = true });
 }

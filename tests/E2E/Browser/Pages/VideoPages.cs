@@ -47,9 +47,22 @@ public sealed class VideoPage(IPage page)
         await WaitForPlayerReadyAsync();
     }
 
-    /// <summary>Waits until the player stands at <paramref name="seconds"/> (its media fragment is applied once the header is read).</summary>
+    /// <summary>
+    /// Waits until the player started at <paramref name="seconds"/> (its media fragment is applied once the header is
+    /// read): where it began playing, or where it stands when the browser did not let it play.
+    /// </summary>
     public Task WaitForPlayerStandingAtAsync(double seconds) =>
-        page.WaitForFunctionAsync($"() => Math.abs(document.querySelector('[data-testid=player]').currentTime - {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}) < 0.05");
+        page.WaitForFunctionAsync($"() => Math.abs(({StartOfPlayer}) - {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}) < 0.05");
+
+    /// <summary>Where the player began playing, or stands if it has not played.</summary>
+    public Task<double> PlayerStartAsync() => page.EvaluateAsync<double>($"() => {StartOfPlayer}");
+
+    /// <summary>It plays by itself, or it says why not and where it will start.</summary>
+    public Task<bool> PlaysOrSaysPressPlayAsync() =>
+        page.EvaluateAsync<bool>("() => { const v = document.querySelector('[data-testid=player]'); return v.played.length > 0 || !!document.querySelector('[data-testid=press-play]'); }");
+
+    private const string StartOfPlayer =
+        "(v => v.played.length > 0 ? v.played.start(0) : v.currentTime)(document.querySelector('[data-testid=player]'))";
 
     /// <summary>Waits until the player has read the video's header from the server (HTTP range requests).</summary>
     public Task WaitForPlayerReadyAsync() =>
