@@ -76,6 +76,7 @@ public static class ProcessingServiceCollectionExtensions
         services.AddVaasAccounts();
         services.AddSingleton<RunningTasks>();
         services.AddSingleton<MediaStorage>();
+        services.AddSingleton<ExternalTools>();
         services.AddSingleton<IMediaTool, FfmpegMediaTool>();
         services.AddSingleton<TaskLifecycle>();
         services.AddSingleton<TaskQueue>();
