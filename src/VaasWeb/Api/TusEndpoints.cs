@@ -62,7 +62,12 @@ internal static class TusEndpoints
             return Problem(StatusCodes.Status400BadRequest, "Upload-Length is required: the size of the file in bytes (deferred lengths are not supported).");
         }
 
-        var metadata = ParseMetadata(request.Headers["Upload-Metadata"].ToString());
+        if (ParseMetadata(request.Headers["Upload-Metadata"].ToString()) is not { } metadata)
+        {
+            return Problem(StatusCodes.Status400BadRequest,
+                "Upload-Metadata must be comma-separated pairs of a key and its base64-encoded value, each key once, e.g. 'filename aG9saWRheS5tcDQ='.");
+        }
+
         try
         {
             var upload = store.Create(length, VideoImporter.DisplayName(metadata.GetValueOrDefault("filename")), metadata.GetValueOrDefault("filetype"),
@@ -190,8 +195,8 @@ internal static class TusEndpoints
     private static ResumableUpload? FindOwn(string id, HttpContext http, ResumableUploadStore store) =>
         store.Find(id) is { } upload && upload.MayBeUsedBy(http.User.UserId(), http.User.IsAdmin()) ? upload : null;
 
-    /// <summary>tus metadata: comma-separated "key base64(value)" pairs.</summary>
-    internal static Dictionary<string, string> ParseMetadata(string header)
+    /// <summary>tus metadata: comma-separated "key base64(value)" pairs; null when the header breaks that form.</summary>
+    internal static Dictionary<string, string>? ParseMetadata(string header)
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in header.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -199,11 +204,14 @@ internal static class TusEndpoints
             var parts = pair.Split(' ', 2);
             try
             {
-                metadata[parts[0]] = parts.Length == 2 ? Encoding.UTF8.GetString(Convert.FromBase64String(parts[1])) : "";
+                if (parts[0].Length == 0 || !metadata.TryAdd(parts[0], parts.Length == 2 ? new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(parts[1])) : ""))
+                {
+                    return null;
+                }
             }
-            catch (FormatException)
+            catch (Exception e) when (e is FormatException or ArgumentException)
             {
-                // A value that is not base64 is ignored, as if it had not been sent.
+                return null;
             }
         }
 
