@@ -43,6 +43,9 @@ public sealed class VaasApp : WebApplicationFactory<Program>
 
     public Uri BaseAddress => ClientOptions.BaseAddress;
 
+    /// <summary>Everything the app logged at warning and above.</summary>
+    public RecordedLogs Logs { get; } = new();
+
     public MediaStorage Storage => Services.GetRequiredService<MediaStorage>();
 
     public static VaasApp Start(string dataDirectory, IDictionary<string, string?>? settings = null)
@@ -94,6 +97,6 @@ public sealed class VaasApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(Logs));
     }
 }
