@@ -26,6 +26,7 @@ internal static class ApiExtensions
         app.MapGenerationApi();
         app.MapVideoApi();
         app.MapAuditApi();
+        app.MapApiKeyApi();
         return app;
     }
 }
