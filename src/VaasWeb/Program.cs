@@ -25,6 +25,7 @@ await using (app)
     app.UseVaasWeb();
     app.MapVaasWeb();
     await app.StartAsync();
+    await app.LogStartupSummaryAsync();
     await app.WaitForShutdownAsync();
 }
 
