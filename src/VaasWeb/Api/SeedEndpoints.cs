@@ -18,7 +18,7 @@ internal static class SeedEndpoints
     public static IEndpointRouteBuilder MapSeedApi(this IEndpointRouteBuilder app)
     {
         var seed = app.MapGroup("").WithTags("Seed API");
-        seed.MapPost("/upload-video", UploadVideoAsync)
+        seed.MapPost("/upload-video", UploadVideoAsync).WithName("UploadVideo")
             .WithSummary("Upload a video (multipart field 'file'); its ingestion is queued unless Ingestion:AutoStart is false.")
             .AddOpenApiOperationTransformer(DescribeMultipartFileBody)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -27,7 +27,7 @@ internal static class SeedEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status507InsufficientStorage)
             .RequireAuthorization(Policies.Uploader);
-        seed.MapPost("/process-video", ProcessVideoAsync)
+        seed.MapPost("/process-video", ProcessVideoAsync).WithName("ProcessVideo")
             .Accepts<ProcessVideoRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -35,7 +35,7 @@ internal static class SeedEndpoints
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Queue the ingestion of a video inside the media root (a path as returned by upload-video).")
             .RequireAuthorization(Policies.Uploader);
-        seed.MapGet("/task-status/{taskId}", GetTaskStatusAsync)
+        seed.MapGet("/task-status/{taskId}", GetTaskStatusAsync).WithName("GetTaskStatus")
             .WithSummary("The status of a task: pending, in_progress, completed or failed, with step, progress and error.")
             .RequireAuthorization(Policies.Viewer);
         return app;

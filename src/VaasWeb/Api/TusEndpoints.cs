@@ -24,11 +24,11 @@ internal static class TusEndpoints
     public static IEndpointRouteBuilder MapTusUploads(this IEndpointRouteBuilder app)
     {
         var tus = app.MapGroup(Path).WithTags("Resumable uploads (tus 1.0)").AddEndpointFilter(TusHeadersAsync).RequireAuthorization(Policies.Uploader);
-        tus.MapMethods("", [HttpMethods.Options], Describe).WithSummary("Which tus version, extensions and maximum size this server supports.");
-        tus.MapPost("", Create).WithSummary("Create an upload (Upload-Length, Upload-Metadata: filename, filetype).");
-        tus.MapMethods("/{id}", [HttpMethods.Head], Head).WithSummary("Where an upload stands (Upload-Offset).");
-        tus.MapPatch("/{id}", PatchAsync).WithSummary("Append bytes at Upload-Offset; the last ones import the video.");
-        tus.MapDelete("/{id}", Delete).WithSummary("Abandon an upload and delete what arrived.");
+        tus.MapMethods("", [HttpMethods.Options], Describe).WithName("DescribeUploads").WithSummary("Which tus version, extensions and maximum size this server supports.");
+        tus.MapPost("", Create).WithName("CreateUpload").WithSummary("Create an upload (Upload-Length, Upload-Metadata: filename, filetype).");
+        tus.MapMethods("/{id}", [HttpMethods.Head], Head).WithName("GetUploadOffset").WithSummary("Where an upload stands (Upload-Offset).");
+        tus.MapPatch("/{id}", PatchAsync).WithName("AppendToUpload").WithSummary("Append bytes at Upload-Offset; the last ones import the video.");
+        tus.MapDelete("/{id}", Delete).WithName("DeleteUpload").WithSummary("Abandon an upload and delete what arrived.");
         return app;
     }
 

@@ -20,7 +20,7 @@ namespace VaasWeb.Tests.E2E.Security;
 /// </summary>
 public sealed class AuthorizationMatrixTests : IAsyncLifetime
 {
-    private enum Need
+    internal enum Need
     {
         Nobody,
         Board,
@@ -40,8 +40,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
 
     private static readonly string Id = Guid.NewGuid().ToString();
 
-    /// <summary>Method, route as the app maps it, a concrete request path, and who may call it.</summary>
-    private static readonly (string Method, string Route, string Path, Need Need)[] Api =
+    /// <summary>Method, route as the app maps it, a concrete request path, and who may call it (the OpenAPI test reads it too).</summary>
+    internal static readonly (string Method, string Route, string Path, Need Need)[] Api =
     [
         ("POST", "/upload-video", "/upload-video", Need.Uploader),
         ("POST", "/process-video", "/process-video", Need.Uploader),
