@@ -13,12 +13,20 @@ internal static partial class SettingErrors
     public static void ValidateSettings(this IServiceProvider services) => services.GetService<IStartupValidator>()?.Validate();
 
     /// <summary>What is wrong with the settings, for the console; null when <paramref name="e"/> is not about a setting.</summary>
-    public static string? Describe(Exception e) => e switch
+    public static string? Describe(Exception e)
     {
-        OptionsValidationException invalid =>
-            "VaasWeb cannot start, a setting is wrong:\n" + string.Join("\n", invalid.Failures.Select(f => $"  - {f}")),
+        // Several sections wrong at once come as one AggregateException.
+        var failures = (e is AggregateException many ? many.InnerExceptions : [e]).Select(Failures).ToArray();
+        return failures.All(f => f is not null)
+            ? "VaasWeb cannot start, a setting is wrong:\n" + string.Join("\n", failures.SelectMany(f => f!).Select(f => $"  - {f}"))
+            : null;
+    }
+
+    private static IEnumerable<string>? Failures(Exception e) => e switch
+    {
+        OptionsValidationException invalid => invalid.Failures,
         InvalidOperationException when ConversionFailure().Match(e.Message) is { Success: true } match =>
-            $"VaasWeb cannot start, a setting is wrong:\n  - {match.Groups["key"].Value} must be {Kind(match.Groups["type"].Value)}, not '{match.Groups["value"].Value}'.",
+            [$"{match.Groups["key"].Value} must be {Kind(match.Groups["type"].Value)}, not '{match.Groups["value"].Value}'."],
         _ => null,
     };
 
