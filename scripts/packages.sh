@@ -1,11 +1,14 @@
 # Installs Debian packages for commands that are missing. Sourced by run.sh and test.sh.
 # Usage: ensure_commands ffmpeg:ffmpeg tesseract:tesseract-ocr,tesseract-ocr-eng   (command:package[,package…])
+# Several commands from one package (ffmpeg and ffprobe) install it once.
 ensure_commands() {
-  local missing=() pair
+  local missing=() pair package
   for pair in "$@"; do
     if ! command -v "${pair%%:*}" >/dev/null 2>&1; then
       local packages="${pair#*:}"
-      missing+=(${packages//,/ })
+      for package in ${packages//,/ }; do
+        [[ " ${missing[*]} " == *" $package "* ]] || missing+=("$package")
+      done
     fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
 using VaasWeb.Processing.Accounts;
@@ -67,7 +69,15 @@ public static class ProcessingServiceCollectionExtensions
             var connectionString = configuration.GetConnectionString("Vaas");
             builder
                 .UseSqlite(string.IsNullOrWhiteSpace(connectionString) ? storage.DefaultConnectionString : connectionString)
-                .AddInterceptors(new SqlitePragmas(storage.BusyTimeoutMilliseconds));
+                .AddInterceptors(new SqlitePragmas(storage.BusyTimeoutMilliseconds))
+                // EF Core logs every failed command as an error before the caller has decided what it means. Here
+                // the caller decides: an expected race (two requests registering the same file, a unique index the
+                // other one won) is handled and must not read as lost data, and anything unexpected still surfaces
+                // as the exception, which the request pipeline or the job logs as an error.
+                .ConfigureWarnings(warnings => warnings.Log(
+                    (RelationalEventId.CommandError, LogLevel.Debug),
+                    (RelationalEventId.TransactionError, LogLevel.Debug),
+                    (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
         });
 
         services.TryAddSingleton(TimeProvider.System);
@@ -76,6 +86,7 @@ public static class ProcessingServiceCollectionExtensions
         services.AddVaasAccounts();
         services.AddSingleton<RunningTasks>();
         services.AddSingleton<MediaStorage>();
+        services.AddSingleton<ExternalTools>();
         services.AddSingleton<IMediaTool, FfmpegMediaTool>();
         services.AddSingleton<TaskLifecycle>();
         services.AddSingleton<TaskQueue>();

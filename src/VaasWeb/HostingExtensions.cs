@@ -29,7 +29,7 @@ internal static class HostingExtensions
         builder.Services.AddVaasSecurity();
         builder.Services.AddVaasRealtime();
         builder.Services.AddVaasApi(builder.Configuration);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddVaasDescription());
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // Messages at the bottom centre: a message about a button never covers the buttons next to it.
         builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomCenter);
@@ -57,7 +57,8 @@ internal static class HostingExtensions
         app.MapVaasRealtime();
         // The API's description is no secret; reading it signs nobody in.
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference().AllowAnonymous();
+        // "Try it" asks for the API key and sends it in X-Api-Key.
+        app.MapScalarApiReference(options => options.AddPreferredSecuritySchemes([OpenApiDescription.SchemeName])).AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,32 +1,35 @@
-using Microsoft.Extensions.Options;
 using VaasWeb;
+using VaasWeb.Security;
 
+if (AdminCommandLine.IsCommand(args))
+{
+    return await AdminCommandLine.RunAsync(args);
+}
+
+WebApplication app;
 try
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.AddVaasWeb();
+    app = builder.Build();
+    app.Services.ValidateSettings();
+}
+catch (Exception e) when (SettingErrors.Describe(e) is { } wrong)
+{
+    await Console.Error.WriteLineAsync(wrong);
+    return 1;
+}
 
-    var app = builder.Build();
+await using (app)
+{
     app.UseVaasWeb();
     app.MapVaasWeb();
-    await app.RunAsync();
-    return 0;
+    await app.StartAsync();
+    await app.LogStartupSummaryAsync();
+    await app.WaitForShutdownAsync();
 }
-catch (OptionsValidationException e)
-{
-    await Console.Error.WriteLineAsync("VaasWeb cannot start, a setting is wrong:");
-    foreach (var failure in e.Failures)
-    {
-        await Console.Error.WriteLineAsync($"  - {failure}");
-    }
 
-    return 1;
-}
-catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
-{
-    await Console.Error.WriteLineAsync($"VaasWeb cannot start, a setting is wrong: {e.Message}");
-    return 1;
-}
+return 0;
 
 /// <summary>The entry point, visible to the test host.</summary>
 public partial class Program;

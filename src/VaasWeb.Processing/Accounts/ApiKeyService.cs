@@ -15,14 +15,19 @@ public sealed class ApiKeyService(IDbContextFactory<VaasDbContext> dbFactory, Au
     private const string Scheme = "vaas";
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
+    public const string NameRule = "Give the key a name of 1 to 100 characters, such as the script that will use it.";
+
+    public static bool IsValidName(string? name) => name?.Trim().Length is > 0 and <= 100;
+
     public async Task<NewApiKey> CreateAsync(Actor owner, string name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(owner.UserId);
-        name = name.Trim();
-        if (name.Length is 0 or > 100)
+        if (!IsValidName(name))
         {
-            throw new ArgumentException("Give the key a name of 1 to 100 characters, such as the script that will use it.", nameof(name));
+            throw new ArgumentException(NameRule, nameof(name));
         }
+
+        name = name.Trim();
 
         var prefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var secret = $"{Scheme}_{prefix}_{System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32))}";

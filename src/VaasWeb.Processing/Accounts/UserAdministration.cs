@@ -9,6 +9,9 @@ namespace VaasWeb.Processing.Accounts;
 /// <summary>An account as the admin console lists it.</summary>
 public sealed record UserSummary(string Id, string Email, string Role, bool Disabled, int ActiveApiKeys);
 
+/// <summary>The admins there are once <see cref="UserAdministration.EnsureFirstAdminAsync"/> ran; the password when it generated one.</summary>
+public sealed record FirstAdminResult(IReadOnlyList<string> Admins, bool Created, string? GeneratedPassword);
+
 /// <summary>The outcome of an account change: done, or the reasons it was refused (Identity's own words).</summary>
 public sealed record AccountResult(bool Succeeded, IReadOnlyList<string> Errors)
 {
@@ -42,6 +45,22 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
                 IsDisabled(u),
                 keys.GetValueOrDefault(u.Id)))
             .ToList();
+    }
+
+    /// <summary>The account with this e-mail (user name), or null.</summary>
+    public async Task<UserSummary?> FindAsync(string email, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
+        var user = await users.FindByEmailAsync(email.Trim()) ?? await users.FindByNameAsync(email.Trim());
+        if (user is null)
+        {
+            return null;
+        }
+
+        var keys = await scope.ServiceProvider.GetRequiredService<VaasDbContext>().ApiKeys
+            .CountAsync(k => k.UserId == user.Id && k.RevokedAt == null, cancellationToken);
+        return new UserSummary(user.Id, user.Email ?? user.UserName ?? user.Id, HighestRole(await users.GetRolesAsync(user)), IsDisabled(user), keys);
     }
 
     public async Task<AccountResult> CreateAsync(string email, string password, string role, Actor by)
@@ -114,21 +133,33 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
             return AccountResult.Of(result);
         }, AuditActions.UserUnlock);
 
+    /// <summary>A new password; it also ends a lockout after wrong passwords (not a disabled account).</summary>
     public Task<AccountResult> SetPasswordAsync(string userId, string password, Actor by) =>
-        ChangeAsync(userId, by, async (users, user) => AccountResult.Of(await ReplacePasswordAsync(users, user, password)), AuditActions.UserPassword);
+        ChangeAsync(userId, by, async (users, user) =>
+        {
+            var result = await ReplacePasswordAsync(users, user, password);
+            if (result.Succeeded && !IsDisabled(user))
+            {
+                await users.ResetAccessFailedCountAsync(user);
+                result = await users.SetLockoutEndDateAsync(user, null);
+            }
+
+            return AccountResult.Of(result);
+        }, AuditActions.UserPassword);
 
     /// <summary>
-    /// Makes sure the roles exist and that there is an admin: the configured one, or else a generated password
-    /// that the caller shows once. Returns the generated credentials, or null when none were made.
+    /// Makes sure the roles exist and that there is an admin: the configured one, or else one with a generated
+    /// password that the caller shows once. Says what it found or made.
     /// </summary>
-    public async Task<(string Email, string Password)?> EnsureFirstAdminAsync(string? email, string? password)
+    public async Task<FirstAdminResult> EnsureFirstAdminAsync(string? email, string? password)
     {
         await using var scope = scopes.CreateAsyncScope();
         await EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>());
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-        if ((await users.GetUsersInRoleAsync(Roles.Admin)).Count > 0)
+        var admins = await users.GetUsersInRoleAsync(Roles.Admin);
+        if (admins.Count > 0)
         {
-            return null;
+            return new FirstAdminResult(admins.Select(a => a.Email ?? a.UserName ?? a.Id).Order(StringComparer.Ordinal).ToArray(), Created: false, null);
         }
 
         var generated = string.IsNullOrEmpty(password);
@@ -147,7 +178,7 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
 
         Require(await users.AddToRoleAsync(user, Roles.Admin), $"make {email} an admin");
         await audit.RecordAsync(Actor.System, AuditActions.UserCreate, "user", user.Id, $"{email} as {Roles.Admin} (first admin{(generated ? ", generated password" : ", from configuration")})");
-        return generated ? (email, password) : null;
+        return new FirstAdminResult([email], Created: true, generated ? password : null);
     }
 
     private static async Task EnsureRolesAsync(RoleManager<IdentityRole> roles)
@@ -230,11 +261,11 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
 
     /// <summary>
     /// Who asks must be an enabled admin now, not only when their page opened (a page keeps its sign-in for up to
-    /// a minute). The app itself (<see cref="Actor.System"/>) may.
+    /// a minute). The app itself and the server's command line (<see cref="Actor.IsServerSide"/>) may.
     /// </summary>
     private static async Task<AccountResult?> RefuseUnlessAdminAsync(UserManager<IdentityUser> users, Actor by)
     {
-        if (by == Actor.System)
+        if (by.IsServerSide)
         {
             return null;
         }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace VaasWeb.Processing.Data;
 
 /// <summary>Brings the database schema up to date before anything else starts.</summary>
-internal sealed class DatabaseMigrator(IDbContextFactory<VaasDbContext> dbFactory, ILogger<DatabaseMigrator> logger) : IHostedService
+public sealed class DatabaseMigrator(IDbContextFactory<VaasDbContext> dbFactory, ILogger<DatabaseMigrator> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Quartz;
+using VaasWeb.Processing.Media;
+using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
 
 namespace VaasWeb.Processing.Ingestion;
@@ -56,6 +58,12 @@ public sealed class IngestionJob(
         {
             logger.LogInformation("Task {TaskId} failed: {Code} {Message}", taskId, e.Code, e.Message);
             await EndAsync(taskId, (task, now) => task.Fail(e.Code, e.Message, now));
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            // An operator must act, but nothing is wrong with the code or the video: a warning with the reason.
+            logger.LogWarning("Task {TaskId} failed: the disk is full ({Message})", taskId, e.Message);
+            await EndAsync(taskId, (task, now) => task.Fail(MediaException.DiskFull, DiskFull.Sentence, now));
         }
         catch (Exception e)
         {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Search;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
@@ -8,8 +9,9 @@ using VaasWeb.Processing.Tasks;
 namespace VaasWeb.Processing.Ingestion;
 
 /// <summary>
-/// Runs the ingestion steps of one task in order. It first removes everything an earlier run of the video
-/// produced, so re-runs never mix results; each step is recorded as it starts and ends.
+/// Runs the ingestion steps of one task in order. It first checks that every tool the steps run works, then
+/// removes everything an earlier run of the video produced, so re-runs never mix results, and a re-run on a
+/// server whose ffmpeg or readers are broken keeps the earlier results; each step is recorded as it starts and ends.
 /// </summary>
 public sealed class IngestionPipeline(
     IEnumerable<IIngestionStep> steps,
@@ -17,6 +19,7 @@ public sealed class IngestionPipeline(
     MediaStorage storage,
     ITextIndex textIndex,
     TaskLifecycle lifecycle,
+    ExternalTools tools,
     ILogger<IngestionPipeline> logger)
 {
     private readonly IIngestionStep[] _steps = steps.ToArray();
@@ -31,6 +34,7 @@ public sealed class IngestionPipeline(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var progress = lifecycle.TrackProgress(task.Id, stop);
 
+        await tools.RequireAsync(tools.ForIngestion, stop.Token);
         await ClearOutputsAsync(task, video.Id, stop.Token);
         var run = new IngestionRun(task.Id, video.Id, storage.ToAbsolute(video.StoredPath), storage.DerivedRelativeDirectory(video.Id), storage);
         var total = _steps.Sum(s => s.Weight);

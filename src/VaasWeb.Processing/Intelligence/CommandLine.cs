@@ -1,57 +1,34 @@
 using System.ComponentModel;
-using System.Diagnostics;
+using VaasWeb.Processing.Media;
 
 namespace VaasWeb.Processing.Intelligence;
 
-/// <summary>Runs a local tool (pocketsphinx, tesseract) to completion; cancelling kills it.</summary>
+/// <summary>Runs a local reader (pocketsphinx, tesseract) to completion; cancelling kills it.</summary>
 internal static class CommandLine
 {
-    public static async Task<string> RunAsync(string tool, IEnumerable<string> args, string provider, CancellationToken cancellationToken)
+    /// <summary>
+    /// The tool's standard output. A tool that cannot start, or that fails and then also fails its own check, is
+    /// the server's trouble (<see cref="MediaException.ToolUnavailable"/>); otherwise the failure is this input's.
+    /// </summary>
+    public static async Task<string> RunAsync(ExternalTools tools, ExternalTool tool, IEnumerable<string> args, string provider, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        Process process;
+        int exitCode;
+        string output;
         try
         {
-            process = Process.Start(start)!;
+            (exitCode, output) = await ExternalTools.RunAsync(tool, args, cancellationToken);
         }
         catch (Win32Exception e)
         {
-            throw new ProviderException(provider, $"{tool} is not installed (Debian: apt-get install {PackageOf(tool)}).", e);
+            throw tools.NotStarted(tool, e);
         }
 
-        using (process)
+        if (exitCode != 0)
         {
-            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-            try
-            {
-                await process.WaitForExitAsync(cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            if (process.ExitCode != 0)
-            {
-                var lastLines = string.Join(" ", (await errors).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(2));
-                throw new ProviderException(provider, $"{tool} failed with exit code {process.ExitCode} ({lastLines}).");
-            }
-
-            return await output;
+            await tools.ThrowIfBrokenAsync(tool, null, cancellationToken);
+            throw new ProviderException(provider, $"{tool.Name} failed with exit code {exitCode} ({output}).");
         }
-    }
 
-    private static string PackageOf(string tool) => tool switch
-    {
-        "pocketsphinx_continuous" => "pocketsphinx pocketsphinx-en-us",
-        "tesseract" => "tesseract-ocr tesseract-ocr-eng",
-        _ => tool,
-    };
+        return output;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VaasWeb.Processing.Media;
 
 namespace VaasWeb.Processing.Intelligence;
 
@@ -6,7 +7,7 @@ namespace VaasWeb.Processing.Intelligence;
 /// Offline speech-to-text with Debian's pocketsphinx (en-us model). Word timings split the chunk into
 /// utterances, so a hit points at the moment the words are said, not just at the chunk.
 /// </summary>
-public sealed class PocketSphinxTranscriber : ITranscriber
+public sealed class PocketSphinxTranscriber(ExternalTools tools) : ITranscriber
 {
     private static readonly HashSet<string> Fillers = ["<s>", "</s>", "<sil>", "[SPEECH]", "[NOISE]", "[BREATH]", "[COUGH]", "[UH]", "[UM]", "[SMACK]"];
 
@@ -14,7 +15,7 @@ public sealed class PocketSphinxTranscriber : ITranscriber
 
     public async Task<IReadOnlyList<SpeechSegment>> TranscribeAsync(string wavPath, CancellationToken cancellationToken)
     {
-        var output = await CommandLine.RunAsync("pocketsphinx_continuous", ["-infile", wavPath, "-time", "yes", "-logfn", "/dev/null"],
+        var output = await CommandLine.RunAsync(tools, tools.PocketSphinx, ["-infile", wavPath, "-time", "yes", "-logfn", "/dev/null"],
             Name, cancellationToken);
         return Parse(output);
     }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using VaasWeb.Processing.Media;
 
 namespace VaasWeb.Processing.Intelligence;
 
@@ -7,7 +8,7 @@ namespace VaasWeb.Processing.Intelligence;
 /// Offline OCR with tesseract. All images go to one tesseract run (it reads a list of files and separates the
 /// pages with form feeds), which saves a process start per frame.
 /// </summary>
-public sealed partial class TesseractFrameTextReader(IOptions<IntelligenceOptions> options) : IFrameTextReader
+public sealed partial class TesseractFrameTextReader(IOptions<IntelligenceOptions> options, ExternalTools tools) : IFrameTextReader
 {
     public async Task<IReadOnlyList<string>> ReadAsync(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken)
     {
@@ -20,7 +21,7 @@ public sealed partial class TesseractFrameTextReader(IOptions<IntelligenceOption
         try
         {
             await File.WriteAllLinesAsync(list, imagePaths, cancellationToken);
-            var output = await CommandLine.RunAsync("tesseract", [list, "stdout", "-l", options.Value.Ocr.Language, "--psm", "3"], "tesseract", cancellationToken);
+            var output = await CommandLine.RunAsync(tools, tools.Tesseract, [list, "stdout", "-l", options.Value.Ocr.Language, "--psm", "3"], "tesseract", cancellationToken);
             var pages = output.Split('\f');
             return imagePaths.Select((_, i) => i < pages.Length ? Clean(pages[i]) : "").ToArray();
         }

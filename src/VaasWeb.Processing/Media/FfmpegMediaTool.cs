@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FFMpegCore;
@@ -15,7 +14,7 @@ namespace VaasWeb.Processing.Media;
 /// <see cref="IMediaTool"/> on FFMpegCore. A semaphore caps how many ffmpeg/ffprobe processes run at once;
 /// cancellation kills the process rather than asking it to finish.
 /// </summary>
-public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILogger<FfmpegMediaTool> logger) : IMediaTool, IDisposable
+public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ExternalTools tools, ILogger<FfmpegMediaTool> logger) : IMediaTool, IDisposable
 {
     private static readonly HashSet<string> StillImageFormats =
         ["image2", "png_pipe", "jpeg_pipe", "bmp_pipe", "webp_pipe", "tiff_pipe", "svg_pipe", "pgm_pipe", "ppm_pipe"];
@@ -31,6 +30,9 @@ public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILog
 
     /// <summary>Pictures come from people: only still-image decoders, only the local file.</summary>
     private const string SafeStillInput = "-protocol_whitelist file -format_whitelist image2,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,gif";
+
+    /// <summary>How ffmpeg (strerror of ENOSPC) says that a write failed because the disk is full.</summary>
+    private const string NoSpaceLeft = "No space left on device";
 
     private const string NotAPicture = "This is not a picture VaasWeb can read (JPEG, PNG, WebP, BMP, TIFF or GIF).";
 
@@ -52,18 +54,20 @@ public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILog
         }
         catch (FFProbeProcessException e)
         {
+            await tools.ThrowIfBrokenAsync(tools.Ffprobe, e, cancellationToken);
             throw new MediaException(MediaException.NotAVideo, $"This is not a video ffprobe can read ({Summarise(e.StandardError)}).", e);
         }
-        catch (FileNotFoundException e)
+        catch (FileNotFoundException e) when (!File.Exists(path))
         {
             throw new MediaException(MediaException.Missing, "The video file is no longer there.", e);
         }
-        catch (Win32Exception e)
+        catch (Exception e) when (e is Win32Exception or FileNotFoundException)
         {
-            throw new MediaException(MediaException.FfmpegMissing, "ffprobe is not installed or not on PATH (set Media:FfmpegFolder).", e);
+            throw tools.NotStarted(tools.Ffprobe, e);
         }
         catch (Exception e) when (e is FFMpegException or FormatException or System.Text.Json.JsonException or FormatNullException)
         {
+            await tools.ThrowIfBrokenAsync(tools.Ffprobe, e, cancellationToken);
             throw new MediaException(MediaException.Unreadable, $"ffprobe could not describe this file ({e.Message}).", e);
         }
         finally
@@ -200,8 +204,13 @@ public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILog
         {
             analysis = await FFProbe.AnalyseAsync(inputPath, _ffOptions, SafeStillInput, cancellationToken);
         }
+        catch (Exception e) when (e is Win32Exception or FileNotFoundException && File.Exists(inputPath))
+        {
+            throw tools.NotStarted(tools.Ffprobe, e);
+        }
         catch (Exception e) when (e is FFMpegException or FormatException or System.Text.Json.JsonException or FormatNullException)
         {
+            await tools.ThrowIfBrokenAsync(tools.Ffprobe, e, cancellationToken);
             throw new MediaException(MediaException.NotAVideo, NotAPicture, e);
         }
         finally
@@ -265,28 +274,6 @@ public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILog
         return RunAsync(processor, "cut the clip", null, null, cancellationToken);
     }
 
-    public async Task<string> GetVersionAsync(CancellationToken cancellationToken)
-    {
-        var ffmpeg = await FirstLineOfAsync(GlobalFFOptions.GetFFMpegBinaryPath(_ffOptions), cancellationToken);
-        var ffprobe = await FirstLineOfAsync(GlobalFFOptions.GetFFProbeBinaryPath(_ffOptions), cancellationToken);
-        return $"{ffmpeg}; {ffprobe}";
-    }
-
-    private static async Task<string> FirstLineOfAsync(string binary, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(binary, "-version") { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            var firstLine = await process.StandardOutput.ReadLineAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            return firstLine ?? binary;
-        }
-        catch (Win32Exception e)
-        {
-            throw new MediaException(MediaException.FfmpegMissing, $"{Path.GetFileName(binary)} is not installed or not on PATH (set Media:FfmpegFolder).", e);
-        }
-    }
-
     private async Task RunAsync(FFMpegArgumentProcessor processor, string what, IProgress<double>? progress, TimeSpan? duration, CancellationToken cancellationToken)
     {
         if (progress is not null && duration is { } total)
@@ -308,12 +295,19 @@ public sealed partial class FfmpegMediaTool(IOptions<MediaOptions> options, ILog
             }
             catch (Win32Exception e)
             {
-                throw new MediaException(MediaException.FfmpegMissing, "ffmpeg is not installed or not on PATH (set Media:FfmpegFolder).", e);
+                throw tools.NotStarted(tools.Ffmpeg, e);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
             if (!result.Success)
             {
+                if (result.StandardError.Any(line => line.Contains(NoSpaceLeft, StringComparison.Ordinal)))
+                {
+                    throw new MediaException(MediaException.DiskFull,
+                        $"The disk is full: ffmpeg could not {what} because the server has no space left. Free space on the server and run the task again.");
+                }
+
+                await tools.ThrowIfBrokenAsync(tools.Ffmpeg, null, cancellationToken);
                 throw new MediaException(MediaException.FfmpegFailed, $"ffmpeg could not {what} ({Summarise(result.StandardError)}).");
             }
         }

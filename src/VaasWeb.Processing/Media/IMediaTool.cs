@@ -32,9 +32,6 @@ public interface IMediaTool
 
     /// <summary>A video's picture with <paramref name="audioPath"/> as its sound, cut or padded with silence to the video's length.</summary>
     Task MuxAudioAsync(string videoPath, string audioPath, string outputPath, double durationSeconds, CancellationToken cancellationToken);
-
-    /// <summary>The first line of <c>ffmpeg -version</c> and <c>ffprobe -version</c>; throws when either is missing.</summary>
-    Task<string> GetVersionAsync(CancellationToken cancellationToken);
 }
 
 public sealed record FrameExtraction(

@@ -156,16 +156,28 @@ public sealed class MediaStorage
         }
     }
 
-    /// <summary>Deletes uploads abandoned by a crash or a cut connection that nobody cleaned up.</summary>
-    public int DeleteStaleIncoming(TimeSpan olderThan, DateTimeOffset now)
+    /// <summary>
+    /// Deletes the multipart uploads (and other incoming files) that no process is writing: what a server that
+    /// stopped in the middle left behind. A writer holds its file exclusively (a lock that holds across processes,
+    /// so another node sharing the media root keeps its uploads). Resumable uploads, in their own folder, are kept.
+    /// </summary>
+    public int DeleteAbandonedIncoming()
     {
         var deleted = 0;
         foreach (var file in new DirectoryInfo(IncomingDirectory).EnumerateFiles())
         {
-            if (now - file.LastWriteTimeUtc > olderThan)
+            try
             {
+                using (new FileStream(file.FullName, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                {
+                }
+
                 file.Delete();
                 deleted++;
+            }
+            catch (IOException)
+            {
+                // Someone is still writing it.
             }
         }
 

@@ -10,8 +10,9 @@ namespace VaasWeb.Processing.Tasks;
 
 /// <summary>
 /// On start: ingestions this node was running when it died go back to the queue as a new attempt (or fail once
-/// they have used up their attempts), every pending task is handed to Quartz again, and uploads abandoned
-/// mid-transfer are deleted. Generations pick up where they were (<see cref="Generation.GenerationRecovery"/>).
+/// they have used up their attempts), the steps they were in read as interrupted, every pending task is handed to
+/// Quartz again, and multipart uploads cut off by the crash are deleted. Generations pick up where they were
+/// (<see cref="Generation.GenerationRecovery"/>); resumable uploads wait for their clients.
 /// </summary>
 internal sealed class TaskRecovery(
     IDbContextFactory<VaasDbContext> dbFactory,
@@ -22,28 +23,33 @@ internal sealed class TaskRecovery(
     IOptions<IngestionOptions> options,
     ILogger<TaskRecovery> logger) : IHostedService
 {
-    /// <summary>Another node sharing the media root may still be writing a younger file.</summary>
-    private static readonly TimeSpan AbandonedUploadAge = TimeSpan.FromHours(1);
+    public const string InterruptedStep = "interrupted: the server stopped during this step";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var deleted = storage.DeleteStaleIncoming(AbandonedUploadAge, lifecycle.Now);
+        var deleted = storage.DeleteAbandonedIncoming();
         if (deleted > 0)
         {
-            logger.LogInformation("Deleted {Count} abandoned partial upload(s)", deleted);
+            logger.LogInformation("Deleted {Count} partial upload(s) left by a server that stopped", deleted);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var orphaned = await db.Tasks.AsNoTracking()
             .Where(t => t.State == TaskState.InProgress && t.Kind == TaskKind.Ingestion && (t.WorkerId == worker.Id || t.WorkerId == null))
-            .Select(t => t.Id)
+            .Select(t => new { t.Id, LastSeen = t.UpdatedAt })
             .ToListAsync(cancellationToken);
         var maxAttempts = options.Value.MaxAttempts;
-        foreach (var taskId in orphaned)
+        foreach (var task in orphaned)
         {
-            var change = await lifecycle.ChangeAsync(taskId, (task, now) => Recover(task, maxAttempts, now), cancellationToken);
+            // Where the run stood is known only to its last write: that is when each of its running steps ended.
+            await db.TaskSteps.Where(s => s.TaskId == task.Id && s.State == StepState.Running)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(step => step.State, StepState.Interrupted)
+                    .SetProperty(step => step.FinishedAt, task.LastSeen)
+                    .SetProperty(step => step.Detail, InterruptedStep), cancellationToken);
+            var change = await lifecycle.ChangeAsync(task.Id, (row, now) => Recover(row, maxAttempts, now), cancellationToken);
             logger.LogWarning("Task {TaskId} was running when the server stopped: now {State} (attempt {Attempt})",
-                taskId, change?.Task.State, change?.Task.Attempt);
+                task.Id, change?.Task.State, change?.Task.Attempt);
         }
 
         var pending = await db.Tasks.AsNoTracking()

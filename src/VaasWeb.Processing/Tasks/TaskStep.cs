@@ -6,6 +6,9 @@ public enum StepState
     Completed,
     Skipped,
     Failed,
+
+    /// <summary>The server stopped (crashed) while the step ran; its attempt was not finished.</summary>
+    Interrupted,
 }
 
 /// <summary>One step of one attempt of a task, persisted as it starts and ends (per-step timings, skip reasons).</summary>

@@ -27,6 +27,9 @@ public enum UploadProblem
     BeyondLength,
     NoSpace,
     Interrupted,
+
+    /// <summary>A length of zero: nothing to upload.</summary>
+    Empty,
 }
 
 /// <summary>Why the store refused an operation; the HTTP layer maps each problem to its status code.</summary>
@@ -34,6 +37,6 @@ public sealed class ResumableUploadException(UploadProblem problem, string messa
 {
     public UploadProblem Problem { get; } = problem;
 
-    /// <summary>The offset the server holds, for an offset mismatch or an interrupted transfer.</summary>
+    /// <summary>The offset the server holds (what is on its disk), for an offset mismatch or a failed append.</summary>
     public long? CurrentOffset { get; } = currentOffset;
 }

@@ -51,7 +51,7 @@ public sealed partial class ResumableUploadStore
         var limit = maxBytes ?? MaxBytes;
         if (length <= 0)
         {
-            throw new ResumableUploadException(UploadProblem.TooLarge, "An upload must have a length above zero.");
+            throw new ResumableUploadException(UploadProblem.Empty, "Upload-Length must be above zero: an empty file is not a video.");
         }
 
         if (length > limit)
@@ -66,8 +66,17 @@ public sealed partial class ResumableUploadStore
 
         var now = _clock.GetUtcNow();
         var upload = new ResumableUpload(Guid.NewGuid().ToString("N"), length, 0, fileName, fileType, now, now + Expiry, ownerId);
-        File.WriteAllBytes(PartPath(upload.Id), []);
-        WriteSidecar(upload);
+        try
+        {
+            File.WriteAllBytes(PartPath(upload.Id), []);
+            WriteSidecar(upload);
+        }
+        catch (IOException e) when (DiskFull.Is(e))
+        {
+            Delete(upload.Id);
+            throw new ResumableUploadException(UploadProblem.NoSpace, "The server ran out of disk space; nothing was kept.");
+        }
+
         return upload;
     }
 
@@ -111,12 +120,75 @@ public sealed partial class ResumableUploadStore
         var hash = _hashes.TryGetValue(id, out var running) && running.Offset == offset ? running
             : offset == 0 ? new RunningHash()
             : null;
-        var remaining = upload.Length - offset;
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var written = 0L;
+        var closed = false;
         try
         {
-            file.Seek(offset, SeekOrigin.Begin);
+            ResumableUploadException? failure;
+            try
+            {
+                file.Seek(offset, SeekOrigin.Begin);
+                failure = await CopyAsync(body, file, upload.Length - offset, upload.Length, hash);
+                await file.FlushAsync(CancellationToken.None);
+            }
+            catch (IOException e) when (DiskFull.Is(e))
+            {
+                failure = NoSpace();
+            }
+
+            // Where the upload stands is what reached the disk, whatever the request counted.
+            var diskFull = failure?.Problem == UploadProblem.NoSpace;
+            try
+            {
+                closed = true;
+                await file.DisposeAsync();
+            }
+            catch (IOException e) when (DiskFull.Is(e))
+            {
+                diskFull = true;
+                failure ??= NoSpace();
+            }
+
+            var onDisk = new FileInfo(PartPath(id)).Length;
+            if (hash is not null && hash.Offset == onDisk)
+            {
+                _hashes[id] = hash;
+            }
+            else
+            {
+                _hashes.TryRemove(id, out _);
+            }
+
+            var expires = upload.ExpiresAt;
+            if (onDisk > offset && !diskFull && File.Exists(SidecarPath(id)))
+            {
+                expires = _clock.GetUtcNow() + Expiry;
+                WriteSidecar(upload with { ExpiresAt = expires });
+            }
+
+            return failure is null
+                ? upload with { Offset = onDisk, ExpiresAt = expires }
+                : throw new ResumableUploadException(failure.Problem, failure.Message, onDisk);
+        }
+        finally
+        {
+            if (!closed)
+            {
+                await file.DisposeAsync();
+            }
+
+            _writing.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>
+    /// Copies the body to the file in 64 KiB blocks, hashing as it goes; returns why it stopped early, or null when
+    /// the body ended. A full disk throws.
+    /// </summary>
+    private static async Task<ResumableUploadException?> CopyAsync(Stream body, FileStream file, long remaining, long length, RunningHash? hash)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
             while (true)
             {
                 int read;
@@ -129,56 +201,32 @@ public sealed partial class ResumableUploadStore
                 // A cut connection (ASP.NET's BadHttpRequestException is an IOException too) or a client that gave up.
                 catch (Exception e) when (e is IOException or OperationCanceledException)
                 {
-                    throw new ResumableUploadException(UploadProblem.Interrupted, "The transfer was interrupted; resume it.", offset + written);
+                    return new ResumableUploadException(UploadProblem.Interrupted, "The transfer was interrupted; resume it.");
                 }
 
                 if (read == 0)
                 {
-                    break;
+                    return null;
                 }
 
-                if (read > remaining - written)
+                if (read > remaining)
                 {
-                    throw new ResumableUploadException(UploadProblem.BeyondLength,
-                        $"The request carries more bytes than the upload's length of {upload.Length}.", offset + written);
+                    return new ResumableUploadException(UploadProblem.BeyondLength, $"The request carries more bytes than the upload's length of {length}.");
                 }
 
-                try
-                {
-                    await file.WriteAsync(buffer.AsMemory(0, read), CancellationToken.None);
-                }
-                catch (IOException e) when (DiskFull.Is(e))
-                {
-                    throw new ResumableUploadException(UploadProblem.NoSpace, "The server ran out of disk space; the upload can resume once there is room.", offset + written);
-                }
-
+                await file.WriteAsync(buffer.AsMemory(0, read), CancellationToken.None);
                 hash?.Append(buffer.AsSpan(0, read));
-                written += read;
+                remaining -= read;
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            await file.DisposeAsync();
-            if (hash is not null)
-            {
-                _hashes[id] = hash;
-            }
-            else
-            {
-                _hashes.TryRemove(id, out _);
-            }
-
-            if (written > 0 && File.Exists(SidecarPath(id)))
-            {
-                WriteSidecar(upload with { ExpiresAt = _clock.GetUtcNow() + Expiry });
-            }
-
-            _writing.TryRemove(id, out _);
         }
-
-        return upload with { Offset = offset + written, ExpiresAt = _clock.GetUtcNow() + Expiry };
     }
+
+    private static ResumableUploadException NoSpace() =>
+        new(UploadProblem.NoSpace, "The server ran out of disk space; the upload resumes from Upload-Offset once there is room.");
 
     /// <summary>True while a request is still writing to the upload here; its offset is not final yet.</summary>
     public bool IsBeingWritten(string id) => _writing.ContainsKey(id);

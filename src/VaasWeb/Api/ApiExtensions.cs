@@ -5,7 +5,13 @@ internal static class ApiExtensions
     public static IServiceCollection AddVaasApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.ConfigureHttpJsonOptions(o => HostingExtensions.ConfigureWireFormat(o.SerializerOptions));
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            if (context.ProblemDetails is { Status: StatusCodes.Status507InsufficientStorage, Detail: null } full)
+            {
+                full.Detail = $"{Processing.Storage.DiskFull.Sentence} Nothing of this request was kept.";
+            }
+        });
         return services;
     }
 
@@ -20,6 +26,7 @@ internal static class ApiExtensions
         app.MapGenerationApi();
         app.MapVideoApi();
         app.MapAuditApi();
+        app.MapApiKeyApi();
         return app;
     }
 }

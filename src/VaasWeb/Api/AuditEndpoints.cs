@@ -51,7 +51,7 @@ internal static class AuditEndpoints
 {
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/audit", ListAsync).WithTags("Audit").RequireAuthorization(Policies.Admin)
+        app.MapGet("/api/audit", ListAsync).WithName("ListAuditEntries").WithTags("Audit").RequireAuthorization(Policies.Admin)
             .WithSummary("The audit log, newest first (admins): filter by actor, action, target (task or video id), time; page with before=<id>.");
         return app;
     }

@@ -65,14 +65,15 @@ internal static class GenerationEndpoints
     public static IEndpointRouteBuilder MapGenerationApi(this IEndpointRouteBuilder app)
     {
         var generations = app.MapGroup("/api/generations").WithTags("Generation").RequireAuthorization(Policies.Viewer);
-        generations.MapPost("", CreateAsync).RequireAuthorization(Policies.Uploader)
+        generations.MapPost("", CreateAsync).WithName("CreateGeneration").RequireAuthorization(Policies.Uploader)
             .WithSummary("Ask MiniMax for a video from a prompt (and a first frame); 202 with the task to follow. Nothing is sent before the submit slot.");
-        generations.MapGet("/{taskId:guid}", GetAsync)
+        generations.MapGet("/{taskId:guid}", GetAsync).WithName("GetGeneration")
             .WithSummary("A generation: its task (status, step, progress, error), MiniMax's task id and status, the stored videos.");
         generations.MapGet("/models", () => TypedResults.Ok(GenerationRules.Models
                 .Select(m => new VideoModelResponse(m.Name, m.Resolutions, m.Durations, m.FirstFrame, m.Description)).ToArray()))
+            .WithName("ListGenerationModels")
             .WithSummary("The models that can be asked for, with their resolutions and durations.");
-        generations.MapGet("/voices", VoicesAsync)
+        generations.MapGet("/voices", VoicesAsync).WithName("ListVoices")
             .WithSummary("MiniMax's voices for narration (cached for ten minutes).");
         return app;
     }

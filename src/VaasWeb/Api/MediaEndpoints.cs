@@ -23,7 +23,7 @@ internal static class MediaEndpoints
     public static IEndpointRouteBuilder MapMedia(this IEndpointRouteBuilder app)
     {
         // Board: wall screens (Board:AllowAnonymousViewers) see the cards' thumbnails, and nothing else.
-        app.MapGet(Prefix + "/{**path}", ServeAsync).WithTags("Media").RequireAuthorization(Policies.Board)
+        app.MapGet(Prefix + "/{**path}", ServeAsync).WithName("GetMedia").WithTags("Media").RequireAuthorization(Policies.Board)
             .WithSummary("A stored video, frame, audio chunk or thumbnail; supports Range.");
         return app;
     }

@@ -52,14 +52,14 @@ internal static class SearchEndpoints
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
         var search = app.MapGroup("/api").WithTags("Search").RequireAuthorization(Policies.Viewer);
-        search.MapGet("/search", SearchTextAsync)
+        search.MapGet("/search", SearchTextAsync).WithName("SearchText")
             .WithSummary("Ranked places in the videos (or one, with video=) where the words are said, shown, or described.");
-        search.MapPost("/search/image", SearchImageAsync)
+        search.MapPost("/search/image", SearchImageAsync).WithName("SearchImage")
             .WithSummary("The sampled frames that look most like an uploaded picture (multipart field 'file').")
             .DisableAntiforgery();
-        search.MapPost("/clips", CutClipAsync)
+        search.MapPost("/clips", CutClipAsync).WithName("CutClip")
             .WithSummary("Cut a clip around a hit: a speech hit's audio chunk, or 5 s either side of anything else; cached.");
-        search.MapPost("/videos/{videoId:guid}/ask", AskAsync)
+        search.MapPost("/videos/{videoId:guid}/ask", AskAsync).WithName("AskAboutVideo")
             .WithSummary("Answer a question about a video from its speech, on-screen text and captions, citing times (needs a chat model).");
         return app;
     }

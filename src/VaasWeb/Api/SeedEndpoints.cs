@@ -18,21 +18,24 @@ internal static class SeedEndpoints
     public static IEndpointRouteBuilder MapSeedApi(this IEndpointRouteBuilder app)
     {
         var seed = app.MapGroup("").WithTags("Seed API");
-        seed.MapPost("/upload-video", UploadVideoAsync)
+        seed.MapPost("/upload-video", UploadVideoAsync).WithName("UploadVideo")
             .WithSummary("Upload a video (multipart field 'file'); its ingestion is queued unless Ingestion:AutoStart is false.")
             .AddOpenApiOperationTransformer(DescribeMultipartFileBody)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status507InsufficientStorage)
             .RequireAuthorization(Policies.Uploader);
-        seed.MapPost("/process-video", ProcessVideoAsync)
+        seed.MapPost("/process-video", ProcessVideoAsync).WithName("ProcessVideo")
             .Accepts<ProcessVideoRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Queue the ingestion of a video inside the media root (a path as returned by upload-video).")
             .RequireAuthorization(Policies.Uploader);
-        seed.MapGet("/task-status/{taskId}", GetTaskStatusAsync)
+        seed.MapGet("/task-status/{taskId}", GetTaskStatusAsync).WithName("GetTaskStatus")
             .WithSummary("The status of a task: pending, in_progress, completed or failed, with step, progress and error.")
             .RequireAuthorization(Policies.Viewer);
         return app;
@@ -93,12 +96,17 @@ internal static class SeedEndpoints
         }
     }
 
-    /// <summary>What a media failure means for the caller: their file (415), a file that vanished (404), or the server (503/500).</summary>
+    /// <summary>
+    /// What a media failure means for the caller: their file (415), a file that vanished (404), or the server: a
+    /// tool that does not work (503, naming what to install or set), a full disk (507), anything else (500).
+    /// </summary>
     internal static ProblemHttpResult MediaProblem(MediaException e) => e.Code switch
     {
         MediaException.NotAVideo or MediaException.Unreadable => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Not a video"),
         MediaException.Missing => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound),
-        MediaException.FfmpegMissing => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "ffmpeg is not available"),
+        MediaException.ToolUnavailable => TypedResults.Problem($"{e.Message} Nothing was kept; this is the server's fault, not the file's.",
+            statusCode: StatusCodes.Status503ServiceUnavailable, title: "A tool the server needs is not working"),
+        MediaException.DiskFull => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status507InsufficientStorage, title: "The server's disk is full"),
         _ => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status500InternalServerError),
     };
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using VaasWeb.Processing.Storage;
 
 namespace VaasWeb.Api;
 
@@ -27,10 +28,16 @@ internal static class StatusCodeResponses
                 return next(context);
             });
             // An unexpected failure in an API call is a problem document (500), never the HTML error page.
-            // A request the framework could not read (a bad form token, a malformed body) is the caller's 400, not a 500.
+            // A request the framework could not read (a bad form token, a malformed body) is the caller's 400, not a 500;
+            // a full disk, wherever a request meets it, is 507.
             api.UseExceptionHandler(new ExceptionHandlerOptions
             {
-                StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+                StatusCodeSelector = e => e switch
+                {
+                    BadHttpRequestException bad => bad.StatusCode,
+                    _ when DiskFull.Is(e) => StatusCodes.Status507InsufficientStorage,
+                    _ => StatusCodes.Status500InternalServerError,
+                },
             });
             api.UseStatusCodePages(WriteProblemAsync);
         });

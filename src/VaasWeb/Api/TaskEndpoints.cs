@@ -27,13 +27,13 @@ internal static class TaskEndpoints
     public static IEndpointRouteBuilder MapTaskApi(this IEndpointRouteBuilder app)
     {
         var tasks = app.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization(Policies.Viewer);
-        tasks.MapGet("", ListAsync).WithSummary("Newest tasks first, optionally filtered by status and kind.");
-        tasks.MapGet("/{taskId:guid}", GetAsync).WithSummary("A task with its full state history and per-step timings.");
-        tasks.MapPost("/{taskId:guid}/cancel", CancelAsync).RequireAuthorization(Policies.Uploader)
+        tasks.MapGet("", ListAsync).WithName("ListTasks").WithSummary("Newest tasks first, optionally filtered by status and kind.");
+        tasks.MapGet("/{taskId:guid}", GetAsync).WithName("GetTask").WithSummary("A task with its full state history and per-step timings.");
+        tasks.MapPost("/{taskId:guid}/cancel", CancelAsync).WithName("CancelTask").RequireAuthorization(Policies.Uploader)
             .WithSummary("Cancel a pending or running task (uploaders: their own; admins: any); ffmpeg is killed.");
-        tasks.MapPost("/{taskId:guid}/rerun", RerunAsync).RequireAuthorization(Policies.Admin)
+        tasks.MapPost("/{taskId:guid}/rerun", RerunAsync).WithName("RerunTask").RequireAuthorization(Policies.Admin)
             .WithSummary("Run a finished task again as a new attempt (admins).");
-        tasks.MapPost("/rerun-failed", RerunFailedAsync).RequireAuthorization(Policies.Admin)
+        tasks.MapPost("/rerun-failed", RerunFailedAsync).WithName("RerunFailedTasks").RequireAuthorization(Policies.Admin)
             .WithSummary("Run the listed failed tasks again, or every failed task when none are listed (admins).");
         return app;
     }

@@ -26,11 +26,11 @@ internal static class TusEndpoints
     public static IEndpointRouteBuilder MapTusUploads(this IEndpointRouteBuilder app)
     {
         var tus = app.MapGroup(Path).WithTags("Resumable uploads (tus 1.0)").AddEndpointFilter(TusHeadersAsync).RequireAuthorization(Policies.Uploader);
-        tus.MapMethods("", [HttpMethods.Options], Describe).WithSummary("Which tus version, extensions and maximum size this server supports.");
-        tus.MapPost("", Create).WithSummary("Create an upload (Upload-Length, Upload-Metadata: filename, filetype).");
-        tus.MapMethods("/{id}", [HttpMethods.Head], Head).WithSummary("Where an upload stands (Upload-Offset).");
-        tus.MapPatch("/{id}", PatchAsync).WithSummary("Append bytes at Upload-Offset; the last ones import the video.");
-        tus.MapDelete("/{id}", Delete).WithSummary("Abandon an upload and delete what arrived.");
+        tus.MapMethods("", [HttpMethods.Options], Describe).WithName("DescribeUploads").WithSummary("Which tus version, extensions and maximum size this server supports.");
+        tus.MapPost("", Create).WithName("CreateUpload").WithSummary("Create an upload (Upload-Length, Upload-Metadata: filename, filetype).");
+        tus.MapMethods("/{id}", [HttpMethods.Head], Head).WithName("GetUploadOffset").WithSummary("Where an upload stands (Upload-Offset).");
+        tus.MapPatch("/{id}", PatchAsync).WithName("AppendToUpload").WithSummary("Append bytes at Upload-Offset; the last ones import the video.");
+        tus.MapDelete("/{id}", Delete).WithName("DeleteUpload").WithSummary("Abandon an upload and delete what arrived.");
         return app;
     }
 
@@ -64,7 +64,12 @@ internal static class TusEndpoints
             return Problem(StatusCodes.Status400BadRequest, "Upload-Length is required: the size of the file in bytes (deferred lengths are not supported).");
         }
 
-        var metadata = ParseMetadata(request.Headers["Upload-Metadata"].ToString());
+        if (ParseMetadata(request.Headers["Upload-Metadata"].ToString()) is not { } metadata)
+        {
+            return Problem(StatusCodes.Status400BadRequest,
+                "Upload-Metadata must be comma-separated pairs of a key and its base64-encoded value, each key once, e.g. 'filename aG9saWRheS5tcDQ='.");
+        }
+
         try
         {
             var upload = store.Create(length, VideoImporter.DisplayName(metadata.GetValueOrDefault("filename")), metadata.GetValueOrDefault("filetype"),
@@ -200,8 +205,8 @@ internal static class TusEndpoints
     private static ResumableUpload? FindOwn(string id, HttpContext http, ResumableUploadStore store) =>
         store.Find(id) is { } upload && upload.MayBeUsedBy(http.User.UserId(), http.User.IsAdmin()) ? upload : null;
 
-    /// <summary>tus metadata: comma-separated "key base64(value)" pairs.</summary>
-    internal static Dictionary<string, string> ParseMetadata(string header)
+    /// <summary>tus metadata: comma-separated "key base64(value)" pairs; null when the header breaks that form.</summary>
+    internal static Dictionary<string, string>? ParseMetadata(string header)
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in header.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -209,11 +214,14 @@ internal static class TusEndpoints
             var parts = pair.Split(' ', 2);
             try
             {
-                metadata[parts[0]] = parts.Length == 2 ? Encoding.UTF8.GetString(Convert.FromBase64String(parts[1])) : "";
+                if (parts[0].Length == 0 || !metadata.TryAdd(parts[0], parts.Length == 2 ? new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(parts[1])) : ""))
+                {
+                    return null;
+                }
             }
-            catch (FormatException)
+            catch (Exception e) when (e is FormatException or ArgumentException)
             {
-                // A value that is not base64 is ignored, as if it had not been sent.
+                return null;
             }
         }
 

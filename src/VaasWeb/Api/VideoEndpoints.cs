@@ -11,7 +11,7 @@ internal static class VideoEndpoints
     public static IEndpointRouteBuilder MapVideoApi(this IEndpointRouteBuilder app)
     {
         var videos = app.MapGroup("/api/videos").WithTags("Videos");
-        videos.MapDelete("/{videoId:guid}", DeleteAsync).RequireAuthorization(Policies.Admin)
+        videos.MapDelete("/{videoId:guid}", DeleteAsync).WithName("DeleteVideo").RequireAuthorization(Policies.Admin)
             .WithSummary("Delete a video with its files, tasks, frames, text and index entries (admins); 409 while one of its tasks runs.");
         return app;
     }

@@ -62,7 +62,8 @@ internal static class SecurityExtensions
         services.AddScoped<AuthenticationStateProvider, RevalidatingAuthenticationState>();
         services.AddScoped<CurrentActor>();
         services.AddScoped<Components.Shared.TaskActions>();
-        services.AddHostedService<FirstAdmin>();
+        services.AddSingleton<FirstAdmin>();
+        services.AddHostedService(provider => provider.GetRequiredService<FirstAdmin>());
         services.AddRateLimiter(options =>
         {
             // Password guessing, and strangers filling the (append-only) audit log with failed sign-ins.
@@ -134,22 +135,49 @@ public sealed class AdminOptions
 /// <summary>Creates the roles and the first admin once the schema is in place (it runs after the migrator).</summary>
 internal sealed class FirstAdmin(UserAdministration accounts, IOptions<AdminOptions> options, ILogger<FirstAdmin> logger) : IHostedService
 {
+    public const string ResetCommand = "./run.sh admin reset-password --user";
+
+    private FirstAdminResult? _result;
+
+    /// <summary>What the start-up summary says about the admins; null before the check ran.</summary>
+    public string? Notice => _result switch
+    {
+        null => null,
+        { Created: true, GeneratedPassword: not null } => $"{_result.Admins[0]} created; its password is printed above, once",
+        { Created: true } => $"{_result.Admins[0]} created with the password from Admin:Password",
+        _ when !string.IsNullOrEmpty(options.Value.Password) =>
+            $"Admin:Password is ignored because an admin exists ({string.Join(", ", _result.Admins)}); for a new password: {ResetCommand} {_result.Admins[0]}",
+        _ => $"{string.Join(", ", _result.Admins)} (forgotten password: {ResetCommand} {_result.Admins[0]})",
+    };
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var generated = await accounts.EnsureFirstAdminAsync(options.Value.Email, options.Value.Password);
-        if (generated is { } admin)
+        _result = await EnsureAsync(accounts, options.Value, Console.Out);
+        if (_result.GeneratedPassword is not null)
         {
-            // To the console only, once: never into a log file or the database.
-            await Console.Out.WriteLineAsync($"""
+            logger.LogWarning("Created the first admin {Email} with a generated password (printed on the console)", _result.Admins[0]);
+        }
+    }
+
+    /// <summary>Makes the first admin when there is none; a generated password goes to <paramref name="console"/> only, once.</summary>
+    public static async Task<FirstAdminResult> EnsureAsync(UserAdministration accounts, AdminOptions options, TextWriter console)
+    {
+        var result = await accounts.EnsureFirstAdminAsync(options.Email, options.Password);
+        if (result.GeneratedPassword is { } password)
+        {
+            // Never into a log file or the database.
+            await console.WriteLineAsync($"""
 
                 VaasWeb created its first admin. Sign in with
-                  e-mail:   {admin.Email}
-                  password: {admin.Password}
-                This password is shown only now. Change it under Admin → Users, or set Admin:Email and Admin:Password.
+                  e-mail:   {result.Admins[0]}
+                  password: {password}
+                This password is shown only now. Change it under Admin → Users, or make a new one with
+                  {ResetCommand} {result.Admins[0]}
 
                 """);
-            logger.LogWarning("Created the first admin {Email} with a generated password (printed on the console)", admin.Email);
         }
+
+        return result;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

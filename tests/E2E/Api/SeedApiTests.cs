@@ -234,7 +234,7 @@ public sealed class SeedApiTests : IAsyncLifetime
         Assert.Equal("Healthy", body["status"]!.GetValue<string>());
         Assert.Equal("Healthy", body["checks"]!["database"]!["status"]!.GetValue<string>());
         Assert.StartsWith("ffmpeg version", body["checks"]!["ffmpeg"]!["description"]!.GetValue<string>());
-        Assert.Equal("on-screen text by tesseract, speech by pocketsphinx", body["checks"]!["readers"]!["description"]!.GetValue<string>());
+        Assert.Equal("on-screen text by tesseract (eng), speech by pocketsphinx (en-us)", body["checks"]!["readers"]!["description"]!.GetValue<string>());
     }
 
     [Fact]

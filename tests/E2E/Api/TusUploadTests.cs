@@ -132,6 +132,34 @@ public sealed class TusUploadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_WithZeroLength_Is400SayingWhy()
+    {
+        var response = await _tus.CreateAsync(0);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Upload-Length must be above zero", await response.Content.ReadAsStringAsync());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_app.Storage.IncomingDirectory, "resumable")));
+    }
+
+    [Theory]
+    [InlineData("filename not*base64")]
+    [InlineData("filename aGk=,filename aGk=")]
+    [InlineData("filename aGk= x")]
+    public async Task Create_WithMalformedMetadata_Is400AndKeepsNothing(string metadata)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, TusClient.Endpoint);
+        request.Headers.Add("Tus-Resumable", "1.0.0");
+        request.Headers.Add("Upload-Length", "100");
+        request.Headers.TryAddWithoutValidation("Upload-Metadata", metadata);
+
+        var response = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("base64-encoded value", await response.Content.ReadAsStringAsync());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_app.Storage.IncomingDirectory, "resumable")));
+    }
+
+    [Fact]
     public async Task Create_WithoutLength_Is400()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, TusClient.Endpoint);

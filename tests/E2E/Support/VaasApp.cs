@@ -43,6 +43,9 @@ public sealed class VaasApp : WebApplicationFactory<Program>
 
     public Uri BaseAddress => ClientOptions.BaseAddress;
 
+    /// <summary>Everything the app logged at warning and above.</summary>
+    public RecordedLogs Logs { get; } = new();
+
     public MediaStorage Storage => Services.GetRequiredService<MediaStorage>();
 
     /// <param name="port">0 for any free port; a given one to start the app again where open pages expect it.</param>
@@ -103,6 +106,6 @@ public sealed class VaasApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(Logs));
     }
 }

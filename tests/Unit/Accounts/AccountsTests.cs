@@ -113,22 +113,24 @@ public sealed class AccountsTests : IAsyncLifetime
         var generated = await Users.EnsureFirstAdminAsync(null, null);
         var again = await Users.EnsureFirstAdminAsync(null, null);
 
-        Assert.NotNull(generated);
-        Assert.Null(again);
-        Assert.Equal("admin@localhost", generated.Value.Email);
-        Assert.True(generated.Value.Password.Length >= 20);
+        Assert.Equal(["admin@localhost"], generated.Admins);
+        Assert.True(generated.Created);
+        Assert.Equal(["admin@localhost"], again.Admins);
+        Assert.Equal((false, null), (again.Created, again.GeneratedPassword));
+        Assert.True(generated.GeneratedPassword!.Length >= 20);
         await using var scope = _host.Get<IServiceScopeFactory>().CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
         var admin = await users.FindByEmailAsync("admin@localhost");
-        Assert.True(await users.CheckPasswordAsync(admin!, generated.Value.Password));
+        Assert.True(await users.CheckPasswordAsync(admin!, generated.GeneratedPassword));
         Assert.Equal([Roles.Admin], await users.GetRolesAsync(admin!));
     }
 
     [Fact]
     public async Task FirstAdmin_Configured_UsesTheConfiguredPasswordAndPrintsNothing()
     {
-        Assert.Null(await Users.EnsureFirstAdminAsync("root@example.com", "correct horse battery"));
+        var created = await Users.EnsureFirstAdminAsync("root@example.com", "correct horse battery");
 
+        Assert.Equal((true, null), (created.Created, created.GeneratedPassword));
         var list = await Users.ListAsync(CancellationToken.None);
         Assert.Equal(("root@example.com", Roles.Admin), (list.Single().Email, list.Single().Role));
     }

@@ -127,19 +127,22 @@ public sealed class MediaStorageTests : IDisposable
     }
 
     [Fact]
-    public void DeleteStaleIncoming_RemovesOnlyOldPartialUploads()
+    public void DeleteAbandonedIncoming_RemovesLeftoversButNotUploadsBeingWrittenNorResumableOnes()
     {
-        var old = _storage.NewIncomingPath();
-        var fresh = _storage.NewIncomingPath();
-        File.WriteAllText(old, "old");
-        File.WriteAllText(fresh, "fresh");
-        File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddHours(-3));
+        var leftover = _storage.NewIncomingPath();
+        var writing = _storage.NewIncomingPath();
+        var resumable = Path.Combine(_storage.IncomingDirectory, "resumable", "0123456789abcdef0123456789abcdef.part");
+        File.WriteAllText(leftover, "cut off by a crash");
+        Directory.CreateDirectory(Path.GetDirectoryName(resumable)!);
+        File.WriteAllText(resumable, "a client resumes this");
+        using var writer = new FileStream(writing, FileMode.CreateNew, FileAccess.Write, FileShare.None);
 
-        var deleted = _storage.DeleteStaleIncoming(TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+        var deleted = _storage.DeleteAbandonedIncoming();
 
         Assert.Equal(1, deleted);
-        Assert.False(File.Exists(old));
-        Assert.True(File.Exists(fresh));
+        Assert.False(File.Exists(leftover));
+        Assert.True(File.Exists(writing));
+        Assert.True(File.Exists(resumable));
     }
 
     public void Dispose() => _temp.Dispose();
