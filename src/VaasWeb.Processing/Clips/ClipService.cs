@@ -5,6 +5,7 @@ using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Search;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Clips;
 
@@ -21,21 +22,21 @@ public sealed class ClipService(IDbContextFactory<VaasDbContext> dbFactory, IMed
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var video = await db.Videos.AsNoTracking().FirstOrDefaultAsync(v => v.Id == videoId, cancellationToken)
-                    ?? throw new TaskFailureException("not_found", "There is no such video.");
+                    ?? throw new TaskFailureException(ErrorCodes.NotFound, "There is no such video.");
         if (!double.IsFinite(startSeconds) || (endSeconds is { } e && (!double.IsFinite(e) || e < startSeconds)))
         {
-            throw new TaskFailureException("invalid_span", "start must be a number of seconds and end, when given, not before start.");
+            throw new TaskFailureException(ErrorCodes.InvalidSpan, "start must be a number of seconds and end, when given, not before start.");
         }
 
         var (start, end) = await planner.SpanAsync(db, video, source, startSeconds, endSeconds ?? startSeconds, cancellationToken);
         if (end - start > options.Value.MaxSeconds)
         {
-            throw new TaskFailureException("clip_too_long", $"A clip may last at most {options.Value.MaxSeconds:0} s (Clips:MaxSeconds).");
+            throw new TaskFailureException(ErrorCodes.ClipTooLong, $"A clip may last at most {options.Value.MaxSeconds:0} s (Clips:MaxSeconds).");
         }
 
         if (end - start < 0.1)
         {
-            throw new TaskFailureException("clip_empty", "That span is empty once kept inside the video.");
+            throw new TaskFailureException(ErrorCodes.ClipEmpty, "That span is empty once kept inside the video.");
         }
 
         var relative = storage.ClipRelativePath(videoId, start, end);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Generation;
 
@@ -137,7 +138,7 @@ public sealed class GenerationPoller(
         catch (MiniMaxException e)
         {
             logger.LogInformation("Generation {TaskId}: MiniMax refused the status request: {Code} {Message}", tracked.TaskId, e.Code, e.Message);
-            await EndAsync(tracked, (task, now) => task.Fail(e.TaskErrorCode, e.Message, now));
+            await EndAsync(tracked, (task, now) => task.Fail(e.Code, e.Message, now));
         }
         catch (Exception e)
         {
@@ -159,7 +160,7 @@ public sealed class GenerationPoller(
         if (_tracked.ContainsKey(tracked.TaskId) && lifecycle.Now >= tracked.Deadline)
         {
             var limit = options.Value.TimeoutMinutes;
-            await EndAsync(tracked, (task, now) => task.Fail("timeout",
+            await EndAsync(tracked, (task, now) => task.Fail(ErrorCodes.Timeout,
                 $"MiniMax had not finished after {limit:0.#} minutes (last status: {tracked.LastStatus ?? "unknown"}); not waiting longer.", now));
         }
     }
@@ -190,7 +191,7 @@ public sealed class GenerationPoller(
             case MiniMaxTaskStatus.Fail:
                 var reason = report.FailCode is { } code ? MiniMaxErrorCodes.Describe(code, report.FailMessage) : report.FailMessage ?? "no reason given";
                 logger.LogInformation("Generation {TaskId}: MiniMax failed it: {Reason}", tracked.TaskId, reason);
-                await EndAsync(tracked, (task, now) => task.Fail(report.FailCode is { } c ? $"minimax_{c}" : "minimax_fail",
+                await EndAsync(tracked, (task, now) => task.Fail(report.FailCode is { } c ? ErrorCodes.MiniMax(c.ToString(System.Globalization.CultureInfo.InvariantCulture)) : ErrorCodes.MiniMaxFail,
                     $"MiniMax could not make the video: {reason}", now));
                 break;
             default:
@@ -255,7 +256,7 @@ public sealed class GenerationPoller(
     private async Task CancelledAsync(Tracked tracked)
     {
         Untrack(tracked);
-        await lifecycle.EndAsync(tracked.TaskId, (task, now) => task.Fail("cancelled", ProcessingTask.CancelledReason(task.CancelRequestedBy), now));
+        await lifecycle.EndAsync(tracked.TaskId, (task, now) => task.Fail(ErrorCodes.Cancelled, ProcessingTask.CancelledReason(task.CancelRequestedBy), now));
     }
 
     private async Task EndAsync(Tracked tracked, Action<ProcessingTask, DateTimeOffset> end)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Generation;
 
@@ -67,7 +68,7 @@ internal sealed class GenerationRecovery(
     {
         // Claimed but not sent: nothing reached MiniMax, so it simply waits for a slot again.
         GenerationPhase.Queued => lifecycle.EndAsync(generation.TaskId, (task, now) => task.Return("the server stopped before it was sent; queued again", now)),
-        GenerationPhase.Submitting => lifecycle.EndAsync(generation.TaskId, (task, now) => task.Fail("submit_outcome_unknown",
+        GenerationPhase.Submitting => lifecycle.EndAsync(generation.TaskId, (task, now) => task.Fail(ErrorCodes.SubmitOutcomeUnknown,
             "The server stopped while the request was being sent, so it is unknown whether MiniMax has it. It is not sent again by itself, "
             + "so it cannot be made and charged twice; re-run it to send it again.", now)),
         // Everything was stored; only the last write was lost.

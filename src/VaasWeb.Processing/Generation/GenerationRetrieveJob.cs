@@ -11,6 +11,7 @@ using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Videos;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Generation;
 
@@ -77,7 +78,7 @@ public sealed class GenerationRetrieveJob(
         }
         catch (OperationCanceledException)
         {
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail("cancelled", ProcessingTask.CancelledReason(task.CancelRequestedBy), now));
+            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.Cancelled, ProcessingTask.CancelledReason(task.CancelRequestedBy), now));
         }
         catch (Exception e) when (IsTransient(e))
         {
@@ -86,7 +87,7 @@ public sealed class GenerationRetrieveJob(
         catch (MiniMaxException e)
         {
             logger.LogInformation("Generation {TaskId}: storing the result failed: {Code} {Message}", taskId, e.Code, e.Message);
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(e.TaskErrorCode, e.Message, now));
+            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(e.Code, e.Message, now));
         }
         catch (TaskFailureException e)
         {
@@ -95,7 +96,7 @@ public sealed class GenerationRetrieveJob(
         catch (Exception e)
         {
             logger.LogError(e, "Storing the result of generation {TaskId} failed unexpectedly", taskId);
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail("internal_error", $"Unexpected error while storing the result: {e.Message}", now));
+            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.InternalError, $"Unexpected error while storing the result: {e.Message}", now));
         }
     }
 
@@ -180,7 +181,7 @@ public sealed class GenerationRetrieveJob(
             }
             catch (MiniMaxException e) when (e.MayHaveReachedServer)
             {
-                throw new TaskFailureException("narration_outcome_unknown",
+                throw new TaskFailureException(ErrorCodes.NarrationOutcomeUnknown,
                     $"The narration request may have reached MiniMax, but no usable answer came back ({e.Message}); the generated video is stored. Re-run to try the narration again.");
             }
             var partial = audio + ".part";
@@ -192,7 +193,7 @@ public sealed class GenerationRetrieveJob(
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             source = await db.Videos.AsNoTracking().FirstOrDefaultAsync(v => v.Id == generation.ResultVideoId, cancellationToken)
-                     ?? throw new TaskFailureException("video_missing", "The generated video was deleted before its narration was added.");
+                     ?? throw new TaskFailureException(ErrorCodes.VideoMissing, "The generated video was deleted before its narration was added.");
         }
 
         var temporary = storage.NewIncomingPath();
@@ -224,7 +225,7 @@ public sealed class GenerationRetrieveJob(
         var delay = options.Value.PollInterval;
         if (generation.DeadlineAt is { } deadline && lifecycle.Now + delay > deadline)
         {
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail("timeout", $"The generated video could not be stored before the deadline: {error}", now));
+            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.Timeout, $"The generated video could not be stored before the deadline: {error}", now));
             return;
         }
 

@@ -6,6 +6,7 @@ using Quartz;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Generation;
 
@@ -121,7 +122,7 @@ public sealed class GenerationSubmitJob(
             catch (Exception e)
             {
                 logger.LogError(e, "Generation {TaskId}: MiniMax task {MiniMaxTaskId} could not be recorded", taskId, miniMaxTaskId);
-                await lifecycle.EndAsync(taskId, (task, now) => task.Fail("submit_outcome_unknown",
+                await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.SubmitOutcomeUnknown,
                     $"MiniMax accepted the request as task {miniMaxTaskId}, but it could not be recorded ({e.Message}); "
                     + "its result is not fetched. Re-running sends a new, charged request.", now));
             }
@@ -132,20 +133,20 @@ public sealed class GenerationSubmitJob(
         }
         catch (MiniMaxException e) when (!e.MayHaveReachedServer)
         {
-            logger.LogInformation("MiniMax refused generation {TaskId}: {Code} {Message}", taskId, e.Code, e.Message);
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(e.TaskErrorCode, e.Message, now));
+            logger.LogInformation("MiniMax refused generation {TaskId}: {Code} {Message}", taskId, e.MiniMaxCode, e.Message);
+            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(e.Code, e.Message, now));
         }
         catch (MiniMaxException e)
         {
-            logger.LogWarning("Generation {TaskId}: the submit's outcome is unknown ({Code})", taskId, e.Code);
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail("submit_outcome_unknown",
+            logger.LogWarning("Generation {TaskId}: the submit's outcome is unknown ({Code})", taskId, e.MiniMaxCode);
+            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.SubmitOutcomeUnknown,
                 $"The request may have reached MiniMax, but no usable answer came back ({e.Message}). It is not sent again by itself, "
                 + "so it cannot be made and charged twice; re-run it to send it again.", now));
         }
         catch (Exception e)
         {
             logger.LogError(e, "Submitting generation {TaskId} failed unexpectedly", taskId);
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail("internal_error", $"Unexpected error while submitting: {e.Message}", now));
+            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.InternalError, $"Unexpected error while submitting: {e.Message}", now));
         }
     }
 
@@ -188,7 +189,7 @@ public sealed class GenerationSubmitJob(
             var generation = await db.Generations.FirstAsync(g => g.TaskId == taskId);
             if (now - generation.CreatedAt > giveUpAfter)
             {
-                task.Fail(e.TaskErrorCode, $"MiniMax did not take the request within {giveUpAfter.TotalMinutes:0} minutes; last answer: {e.Message}", now);
+                task.Fail(e.Code, $"MiniMax did not take the request within {giveUpAfter.TotalMinutes:0} minutes; last answer: {e.Message}", now);
                 return true;
             }
 

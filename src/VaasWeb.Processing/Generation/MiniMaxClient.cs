@@ -7,6 +7,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Generation;
 

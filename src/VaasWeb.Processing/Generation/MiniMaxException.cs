@@ -1,14 +1,17 @@
+using VaasWeb.Processing.Failures;
+
 namespace VaasWeb.Processing.Generation;
 
 /// <summary>
 /// A MiniMax call that did not give an answer to use, after the resilience pipeline had its tries.
-/// <see cref="Code"/> is MiniMax's <c>base_resp</c> code ("1026") or what went wrong on the way ("http_503",
-/// "timeout", "connection", "malformed", "circuit_open"); the message is safe to show (it never holds the key).
+/// <see cref="MiniMaxCode"/> is MiniMax's <c>base_resp</c> code ("1026") or what went wrong on the way ("http_503",
+/// "timeout", "connection", "malformed", "circuit_open"); a task it ends fails with that code marked as MiniMax's
+/// (<see cref="TaskFailureException.Code"/>, "minimax_1026"). The message is safe to show (it never holds the key).
 /// </summary>
 public sealed class MiniMaxException(string code, string message, bool isTransient, bool mayHaveReachedServer, Exception? inner = null)
-    : Exception(message, inner)
+    : TaskFailureException(ErrorCodes.MiniMax(code), message, inner)
 {
-    public string Code { get; } = code;
+    public string MiniMaxCode { get; } = code;
 
     /// <summary>Trying again later can succeed (overload, outage, rate limit); otherwise only a changed request can.</summary>
     public bool IsTransient { get; } = isTransient;
@@ -18,9 +21,6 @@ public sealed class MiniMaxException(string code, string message, bool isTransie
     /// answer). A submit that may have reached MiniMax is never sent again: it could be charged twice.
     /// </summary>
     public bool MayHaveReachedServer { get; } = mayHaveReachedServer;
-
-    /// <summary>The code a task fails with: MiniMax's own, marked as MiniMax's.</summary>
-    public string TaskErrorCode => $"minimax_{Code}";
 }
 
 /// <summary>A presigned download URL that no longer works (403/404/410): ask MiniMax for a fresh one.</summary>

@@ -8,6 +8,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Generation;
 

@@ -4,6 +4,7 @@ using Quartz;
 using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Ingestion;
 
@@ -68,7 +69,7 @@ public sealed class IngestionJob(
         catch (Exception e)
         {
             logger.LogError(e, "Task {TaskId} failed unexpectedly", taskId);
-            await EndAsync(taskId, (task, now) => task.Fail("internal_error", $"Unexpected error: {e.Message}", now));
+            await EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.InternalError, $"Unexpected error: {e.Message}", now));
         }
     }
 
@@ -77,7 +78,7 @@ public sealed class IngestionJob(
         var current = await lifecycle.GetSnapshotAsync(taskId, CancellationToken.None);
         if (current is { CancelRequested: true })
         {
-            await EndAsync(taskId, (task, now) => task.Fail("cancelled", ProcessingTask.CancelledReason(task.CancelRequestedBy), now));
+            await EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.Cancelled, ProcessingTask.CancelledReason(task.CancelRequestedBy), now));
         }
         else if (hostStopping)
         {
@@ -87,7 +88,7 @@ public sealed class IngestionJob(
         else
         {
             logger.LogWarning(e, "Task {TaskId} was aborted without a cancel request", taskId);
-            await EndAsync(taskId, (task, now) => task.Fail("aborted", $"The work stopped unexpectedly ({e.Message}).", now));
+            await EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.Aborted, $"The work stopped unexpectedly ({e.Message}).", now));
         }
     }
 

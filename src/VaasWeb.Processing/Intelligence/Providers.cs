@@ -1,4 +1,5 @@
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Intelligence;
 
@@ -46,7 +47,7 @@ public interface IChatCompleter
 /// status, and what it said; it never contains the API key.
 /// </summary>
 public sealed class ProviderException(string provider, string message, Exception? inner = null)
-    : TaskFailureException("provider_failed", $"{provider}: {message}", inner)
+    : TaskFailureException(ErrorCodes.ProviderFailed, $"{provider}: {message}", inner)
 {
     public string Provider { get; } = provider;
 }

@@ -1,4 +1,4 @@
-using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Media;
 
@@ -14,15 +14,16 @@ public sealed class MediaException(string code, string message, Exception? inner
             ? new MediaException(Code, Message.Replace(path, name, StringComparison.Ordinal).Replace(Path.GetFileName(path), name, StringComparison.Ordinal), this)
             : this;
 
-    public const string NotAVideo = "not_a_video";
-    public const string Unreadable = "unreadable_media";
-    public const string Truncated = "media_truncated";
-    public const string Missing = "video_missing";
-    public const string FfmpegFailed = "ffmpeg_failed";
+    // The media failures' codes, from the catalogue.
+    public const string NotAVideo = ErrorCodes.NotAVideo;
+    public const string Unreadable = ErrorCodes.UnreadableMedia;
+    public const string Truncated = ErrorCodes.MediaTruncated;
+    public const string Missing = ErrorCodes.VideoMissing;
+    public const string FfmpegFailed = ErrorCodes.FfmpegFailed;
 
     /// <summary>ffmpeg, ffprobe, tesseract or pocketsphinx is missing or does not run; the message names the package and setting.</summary>
-    public const string ToolUnavailable = "tool_unavailable";
+    public const string ToolUnavailable = ErrorCodes.ToolUnavailable;
 
     /// <summary>The disk holding the data directory is full.</summary>
-    public const string DiskFull = "disk_full";
+    public const string DiskFull = ErrorCodes.DiskFull;
 }

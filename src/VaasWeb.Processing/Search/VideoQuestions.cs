@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Intelligence;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Search;
 
@@ -34,16 +35,16 @@ public sealed partial class VideoQuestions(IDbContextFactory<VaasDbContext> dbFa
     {
         if (!IsAvailable)
         {
-            throw new TaskFailureException("not_configured", "No chat model is configured: set Intelligence:Chat:Endpoint, Model and ApiKey.");
+            throw new TaskFailureException(ErrorCodes.NotConfigured, "No chat model is configured: set Intelligence:Chat:Endpoint, Model and ApiKey.");
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var video = await db.Videos.AsNoTracking().FirstOrDefaultAsync(v => v.Id == videoId, cancellationToken)
-                    ?? throw new TaskFailureException("not_found", "There is no such video.");
+                    ?? throw new TaskFailureException(ErrorCodes.NotFound, "There is no such video.");
         var segments = await db.TextSegments.AsNoTracking().Where(s => s.VideoId == videoId).OrderBy(s => s.StartSeconds).ToListAsync(cancellationToken);
         if (segments.Count == 0)
         {
-            throw new TaskFailureException("nothing_to_read", "Nothing has been read from this video yet (no speech, on-screen text or captions); ingest it first.");
+            throw new TaskFailureException(ErrorCodes.NothingToRead, "Nothing has been read from this video yet (no speech, on-screen text or captions); ingest it first.");
         }
 
         var chosen = await ChooseAsync(segments, question, videoId, cancellationToken);

@@ -1,4 +1,5 @@
 using VaasWeb.Processing.Videos;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Tasks;
 
@@ -189,7 +190,7 @@ public sealed class ProcessingTask
             return false;
         }
 
-        Fail("cancelled", CancelledReason(CancelRequestedBy) + (detail is null ? "" : $"; {detail}"), now);
+        Fail(ErrorCodes.Cancelled, CancelledReason(CancelRequestedBy) + (detail is null ? "" : $"; {detail}"), now);
         return true;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using VaasWeb.Processing.Accounts;
 using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Tasks;
 
@@ -109,7 +110,7 @@ public sealed class TaskCommands(
                     return false;
                 }
 
-                t.Fail("cancelled", ProcessingTask.CancelledReason(requestedBy), now);
+                t.Fail(ErrorCodes.Cancelled, ProcessingTask.CancelledReason(requestedBy), now);
                 return true;
             }, cancellationToken);
             return (CancelOutcome.Cancelled, ended?.Task ?? task);
@@ -242,7 +243,7 @@ public sealed class TaskCommands(
 
     private static bool FailPending(ProcessingTask task, string? requestedBy, DateTimeOffset now)
     {
-        task.Fail("cancelled", ProcessingTask.CancelledReason(requestedBy) + " before it started", now);
+        task.Fail(ErrorCodes.Cancelled, ProcessingTask.CancelledReason(requestedBy) + " before it started", now);
         return true;
     }
 }

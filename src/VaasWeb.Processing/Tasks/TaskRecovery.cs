@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Ingestion;
 using VaasWeb.Processing.Storage;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Tasks;
 
@@ -79,7 +80,7 @@ internal sealed class TaskRecovery(
         var where = task.CurrentStep is null ? "before its first step" : $"during step '{task.CurrentStep}'";
         if (runs >= maxAttempts)
         {
-            task.Fail("gave_up", $"The server stopped {where} on run {runs} of {maxAttempts}; not trying again.", now);
+            task.Fail(ErrorCodes.GaveUp, $"The server stopped {where} on run {runs} of {maxAttempts}; not trying again.", now);
         }
         else
         {

@@ -5,6 +5,7 @@ internal static class ApiExtensions
     public static IServiceCollection AddVaasApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.ConfigureHttpJsonOptions(o => HostingExtensions.ConfigureWireFormat(o.SerializerOptions));
+        services.AddExceptionHandler<Problems.Handler>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             if (context.ProblemDetails is { Status: StatusCodes.Status507InsufficientStorage, Detail: null } full)

@@ -7,6 +7,7 @@ using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
 
 using VaasWeb.Security;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Api;
 
@@ -107,7 +108,7 @@ internal static class SearchEndpoints
         }
         catch (MediaException e)
         {
-            return SeedEndpoints.MediaProblem(e);
+            return Problems.Of(e);
         }
         finally
         {
@@ -123,13 +124,9 @@ internal static class SearchEndpoints
             var clip = await clips.CutAsync(request.VideoId, request.Source, request.Start, request.End, cancellationToken);
             return TypedResults.Ok(new ClipResponse(clip.VideoId, clip.StartSeconds, clip.EndSeconds, MediaEndpoints.UrlOf(clip.Path), clip.Cached));
         }
-        catch (MediaException e)
-        {
-            return SeedEndpoints.MediaProblem(e);
-        }
         catch (TaskFailureException e)
         {
-            return TypedResults.Problem(e.Message, statusCode: e.Code == "not_found" ? StatusCodes.Status404NotFound : StatusCodes.Status400BadRequest);
+            return Problems.Of(e);
         }
     }
 
@@ -146,18 +143,9 @@ internal static class SearchEndpoints
             var answer = await questions.AskAsync(videoId, request.Question, cancellationToken);
             return TypedResults.Ok(new AskResponse(answer.Text, answer.Citations, answer.SegmentsUsed));
         }
-        catch (ProviderException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status502BadGateway, title: "The chat model failed");
-        }
         catch (TaskFailureException e)
         {
-            return TypedResults.Problem(e.Message, statusCode: e.Code switch
-            {
-                "not_configured" => StatusCodes.Status503ServiceUnavailable,
-                "not_found" => StatusCodes.Status404NotFound,
-                _ => StatusCodes.Status409Conflict,
-            });
+            return Problems.Of(e);
         }
     }
 }

@@ -92,23 +92,9 @@ internal static class SeedEndpoints
         }
         catch (MediaException e)
         {
-            return MediaProblem(e);
+            return Problems.Of(e);
         }
     }
-
-    /// <summary>
-    /// What a media failure means for the caller: their file (415), a file that vanished (404), or the server: a
-    /// tool that does not work (503, naming what to install or set), a full disk (507), anything else (500).
-    /// </summary>
-    internal static ProblemHttpResult MediaProblem(MediaException e) => e.Code switch
-    {
-        MediaException.NotAVideo or MediaException.Unreadable => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Not a video"),
-        MediaException.Missing => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound),
-        MediaException.ToolUnavailable => TypedResults.Problem($"{e.Message} Nothing was kept; this is the server's fault, not the file's.",
-            statusCode: StatusCodes.Status503ServiceUnavailable, title: "A tool the server needs is not working"),
-        MediaException.DiskFull => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status507InsufficientStorage, title: "The server's disk is full"),
-        _ => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status500InternalServerError),
-    };
 
     private static async Task<Results<Ok<ProcessVideoResponse>, ProblemHttpResult>> ProcessVideoAsync(
         HttpRequest request, MediaStorage storage, VideoImporter importer, CancellationToken cancellationToken)
@@ -144,7 +130,7 @@ internal static class SeedEndpoints
         }
         catch (MediaException e)
         {
-            return MediaProblem(e);
+            return Problems.Of(e);
         }
     }
 

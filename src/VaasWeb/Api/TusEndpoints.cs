@@ -180,7 +180,7 @@ internal static class TusEndpoints
         }
         catch (MediaException e)
         {
-            return SeedEndpoints.MediaProblem(e);
+            return Problems.Of(e);
         }
         finally
         {

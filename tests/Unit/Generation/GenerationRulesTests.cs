@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using VaasWeb.Processing.Generation;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Tests.Unit.Generation;
 

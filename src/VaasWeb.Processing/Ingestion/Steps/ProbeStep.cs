@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Ingestion.Steps;
 
@@ -16,7 +17,7 @@ internal sealed class ProbeStep(IMediaTool media, IDbContextFactory<VaasDbContex
     {
         if (!File.Exists(run.VideoPath))
         {
-            throw new TaskFailureException("video_missing", "The video file is no longer in the media folder.");
+            throw new TaskFailureException(ErrorCodes.VideoMissing, "The video file is no longer in the media folder.");
         }
 
         var info = await media.ProbeAsync(run.VideoPath, cancellationToken);
