@@ -6,6 +6,7 @@ using VaasWeb.Processing.Intelligence;
 using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Security;
+using VaasWeb.Processing.Generation.MiniMax;
 
 namespace VaasWeb;
 

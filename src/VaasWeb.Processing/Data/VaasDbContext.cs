@@ -57,5 +57,6 @@ public sealed class VaasDbContext(DbContextOptions<VaasDbContext> options) : Ide
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMillisecondsConverter>();
         configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UnixMillisecondsConverter>();
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<TaskKind>().HaveConversion<TaskKindConverter>().HaveMaxLength(32);
     }
 }

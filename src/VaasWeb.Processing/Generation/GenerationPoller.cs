@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Quartz;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Failures;
+using VaasWeb.Processing.Generation.MiniMax;
 
 namespace VaasWeb.Processing.Generation;
 
@@ -19,12 +20,15 @@ namespace VaasWeb.Processing.Generation;
 public sealed class GenerationPoller(
     IServiceProvider services,
     TaskLifecycle lifecycle,
-    TaskQueue queue,
-    RunningTasks running,
+    TaskRunner runner,
+    GenerationRetrievals retrievals,
     IOptions<MiniMaxOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<GenerationPoller> logger) : IAsyncDisposable
 {
+    /// <summary>A poll that failed for now is tried again at the next interval; a shutdown leaves the generation for the next start.</summary>
+    private static readonly TaskRunPolicy Policy = new("polling", OnShutdown: OnShutdown.LeaveRunning);
+
     private readonly ConcurrentDictionary<Guid, Tracked> _tracked = new();
     private readonly ConcurrentDictionary<Task, byte> _polls = new();
     private readonly SemaphoreSlim _slots = new(Math.Max(options.Value.MaxConcurrentPolls, 1));
@@ -43,7 +47,7 @@ public sealed class GenerationPoller(
         }
 
         // A cancel stops the poll in flight and ends the task; MiniMax has no way to stop a generation.
-        tracked.Registration = running.Register(taskId, tracked.Stop);
+        tracked.Registration = runner.Hold(taskId, tracked.Stop);
         tracked.Stop.Token.Register(() => _ = CancelledAsync(tracked));
     }
 
@@ -137,8 +141,8 @@ public sealed class GenerationPoller(
         }
         catch (MiniMaxException e)
         {
-            logger.LogInformation("Generation {TaskId}: MiniMax refused the status request: {Code} {Message}", tracked.TaskId, e.Code, e.Message);
-            await EndAsync(tracked, (task, now) => task.Fail(e.Code, e.Message, now));
+            Untrack(tracked);
+            await runner.EndFailedAsync(tracked.TaskId, e, Policy);
         }
         catch (Exception e)
         {
@@ -160,8 +164,9 @@ public sealed class GenerationPoller(
         if (_tracked.ContainsKey(tracked.TaskId) && lifecycle.Now >= tracked.Deadline)
         {
             var limit = options.Value.TimeoutMinutes;
-            await EndAsync(tracked, (task, now) => task.Fail(ErrorCodes.Timeout,
-                $"MiniMax had not finished after {limit:0.#} minutes (last status: {tracked.LastStatus ?? "unknown"}); not waiting longer.", now));
+            Untrack(tracked);
+            await runner.EndFailedAsync(tracked.TaskId, new TaskFailureException(ErrorCodes.Timeout,
+                $"MiniMax had not finished after {limit:0.#} minutes (last status: {tracked.LastStatus ?? "unknown"}); not waiting longer."), Policy);
         }
     }
 
@@ -184,15 +189,17 @@ public sealed class GenerationPoller(
                 });
                 if (change is { Changed: true, Task.State: TaskState.InProgress })
                 {
-                    await queue.ScheduleRetrievalAsync(tracked.TaskId, TimeSpan.Zero);
+                    await retrievals.ScheduleAsync(tracked.TaskId, TimeSpan.Zero);
                 }
 
                 break;
             case MiniMaxTaskStatus.Fail:
                 var reason = report.FailCode is { } code ? MiniMaxErrorCodes.Describe(code, report.FailMessage) : report.FailMessage ?? "no reason given";
                 logger.LogInformation("Generation {TaskId}: MiniMax failed it: {Reason}", tracked.TaskId, reason);
-                await EndAsync(tracked, (task, now) => task.Fail(report.FailCode is { } c ? ErrorCodes.MiniMax(c.ToString(System.Globalization.CultureInfo.InvariantCulture)) : ErrorCodes.MiniMaxFail,
-                    $"MiniMax could not make the video: {reason}", now));
+                Untrack(tracked);
+                await runner.EndFailedAsync(tracked.TaskId, new TaskFailureException(
+                    report.FailCode is { } c ? ErrorCodes.MiniMax(c.ToString(System.Globalization.CultureInfo.InvariantCulture)) : ErrorCodes.MiniMaxFail,
+                    $"MiniMax could not make the video: {reason}"), Policy);
                 break;
             default:
                 if (report.RawStatus == tracked.LastStatus && tracked.LastError is null)
@@ -256,13 +263,7 @@ public sealed class GenerationPoller(
     private async Task CancelledAsync(Tracked tracked)
     {
         Untrack(tracked);
-        await lifecycle.EndAsync(tracked.TaskId, (task, now) => task.Fail(ErrorCodes.Cancelled, ProcessingTask.CancelledReason(task.CancelRequestedBy), now));
-    }
-
-    private async Task EndAsync(Tracked tracked, Action<ProcessingTask, DateTimeOffset> end)
-    {
-        Untrack(tracked);
-        await lifecycle.EndAsync(tracked.TaskId, end);
+        await runner.EndFailedAsync(tracked.TaskId, new OperationCanceledException(tracked.Stop.Token), Policy);
     }
 
     private void Untrack(Tracked tracked)

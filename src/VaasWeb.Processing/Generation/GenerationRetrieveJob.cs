@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -12,6 +11,7 @@ using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Videos;
 using VaasWeb.Processing.Failures;
+using VaasWeb.Processing.Generation.MiniMax;
 
 namespace VaasWeb.Processing.Generation;
 
@@ -25,18 +25,20 @@ namespace VaasWeb.Processing.Generation;
 public sealed class GenerationRetrieveJob(
     IDbContextFactory<VaasDbContext> dbFactory,
     TaskLifecycle lifecycle,
-    TaskQueue queue,
+    TaskRunner runner,
+    GenerationRetrievals retrievals,
     MiniMaxClient client,
     VideoImporter importer,
     IMediaTool media,
     MediaStorage storage,
-    RunningTasks running,
-    IHostApplicationLifetime lifetime,
     IOptions<MiniMaxOptions> options,
     ILogger<GenerationRetrieveJob> logger) : IJob
 {
     public const string NarrationFileName = "narration.mp3";
-    private const string Group = "generation-retrieval";
+    public const string Group = "generation-retrieval";
+
+    /// <summary>A shutdown leaves the task in progress on purpose: the next start fetches the file again (MiniMax keeps it for hours).</summary>
+    private static readonly TaskRunPolicy Policy = new("storing the result", StopsWithHost: true, OnShutdown: OnShutdown.LeaveRunning);
 
     /// <summary>A refused link is replaced by a fresh one; a short file is fetched again.</summary>
     private static readonly ResiliencePipeline FreshDownload = new ResiliencePipelineBuilder()
@@ -65,63 +67,40 @@ public sealed class GenerationRetrieveJob(
             }
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-        using var registration = running.Register(taskId, stop);
-        try
+        // The task is already this node's (the poller or the submit job handed it over): no claim.
+        await runner.RunAsync(taskId, claimed: null, Policy, async run =>
         {
-            await RunAsync(taskId, stop);
-        }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            // Left in progress on purpose: the next start fetches the file again (MiniMax keeps it for hours).
-            logger.LogInformation("Generation {TaskId}: storing the result stopped with the server; it resumes on the next start", taskId);
-        }
-        catch (OperationCanceledException)
-        {
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.Cancelled, ProcessingTask.CancelledReason(task.CancelRequestedBy), now));
-        }
-        catch (Exception e) when (IsTransient(e))
-        {
-            await TryAgainLaterAsync(taskId, e.Message);
-        }
-        catch (MiniMaxException e)
-        {
-            logger.LogInformation("Generation {TaskId}: storing the result failed: {Code} {Message}", taskId, e.Code, e.Message);
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(e.Code, e.Message, now));
-        }
-        catch (TaskFailureException e)
-        {
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(e.Code, e.Message, now));
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Storing the result of generation {TaskId} failed unexpectedly", taskId);
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.InternalError, $"Unexpected error while storing the result: {e.Message}", now));
-        }
+            try
+            {
+                return await RunAsync(run);
+            }
+            catch (Exception e) when (IsTransient(e))
+            {
+                await TryAgainLaterAsync(taskId, e.Message);
+                return TaskOutcome.HandedOn;
+            }
+        }, cancellationToken);
     }
 
-    private async Task RunAsync(Guid taskId, CancellationTokenSource stop)
+    private async Task<TaskOutcome> RunAsync(TaskRun run)
     {
-        await using (var progress = lifecycle.TrackProgress(taskId, stop))
+        var generation = await LoadAsync(run.TaskId, run.Token);
+        if (generation.Phase == GenerationPhase.Retrieving)
         {
-            var generation = await LoadAsync(taskId, stop.Token);
-            if (generation.Phase == GenerationPhase.Retrieving)
-            {
-                await RetrieveAsync(generation, progress, stop.Token);
-                generation = await LoadAsync(taskId, stop.Token);
-            }
-
-            if (generation.Phase == GenerationPhase.Narrating)
-            {
-                await NarrateAsync(generation, stop.Token);
-            }
+            await RetrieveAsync(generation, run.Progress, run.Token);
+            generation = await LoadAsync(run.TaskId, run.Token);
         }
 
-        var done = await LoadAsync(taskId, CancellationToken.None);
-        await lifecycle.EndAsync(taskId, (task, now) => task.Complete(now, done.NarratedVideoId is null
+        if (generation.Phase == GenerationPhase.Narrating)
+        {
+            await NarrateAsync(generation, run.Token);
+        }
+
+        var done = await LoadAsync(run.TaskId, CancellationToken.None);
+        logger.LogInformation("Generation {TaskId} stored as video {VideoId}", run.TaskId, done.NarratedVideoId ?? done.ResultVideoId);
+        return TaskOutcome.Completed(done.NarratedVideoId is null
             ? "completed: the generated video is stored"
-            : "completed: the generated video and its narrated cut are stored"));
-        logger.LogInformation("Generation {TaskId} stored as video {VideoId}", taskId, done.NarratedVideoId ?? done.ResultVideoId);
+            : "completed: the generated video and its narrated cut are stored");
     }
 
     private async Task RetrieveAsync(VideoGeneration generation, TaskProgress progress, CancellationToken cancellationToken)
@@ -222,10 +201,10 @@ public sealed class GenerationRetrieveJob(
     private async Task TryAgainLaterAsync(Guid taskId, string error)
     {
         var generation = await LoadAsync(taskId, CancellationToken.None);
-        var delay = options.Value.PollInterval;
+        var delay = options.Value.RetrieveRetry;
         if (generation.DeadlineAt is { } deadline && lifecycle.Now + delay > deadline)
         {
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.Timeout, $"The generated video could not be stored before the deadline: {error}", now));
+            await runner.EndFailedAsync(taskId, new TaskFailureException(ErrorCodes.Timeout, $"The generated video could not be stored before the deadline: {error}"), Policy);
             return;
         }
 
@@ -243,7 +222,7 @@ public sealed class GenerationRetrieveJob(
         if (change is { Changed: true, Task.State: TaskState.InProgress })
         {
             logger.LogInformation("Generation {TaskId}: storing the result failed for now ({Error}); trying again in {Delay}", taskId, error, delay);
-            await queue.ScheduleRetrievalAsync(taskId, delay);
+            await retrievals.ScheduleAsync(taskId, delay);
         }
     }
 

@@ -11,7 +11,7 @@ public enum FirstFrameUse
 }
 
 /// <summary>
-/// What MiniMax accepts (../shared/docs/minimax-api.md), checked before anything is stored or sent, so a request
+/// What MiniMax accepts (docs/minimax-api.md in the repository), checked before anything is stored or sent, so a request
 /// MiniMax would refuse is refused here with a message that says what to change. S2V-01 needs a subject
 /// reference image, which VaasWeb does not offer, so it is not listed.
 /// </summary>

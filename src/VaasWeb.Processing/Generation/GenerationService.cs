@@ -7,6 +7,7 @@ using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Generation.MiniMax;
 
 namespace VaasWeb.Processing.Generation;
 

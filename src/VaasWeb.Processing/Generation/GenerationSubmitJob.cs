@@ -7,6 +7,7 @@ using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Failures;
+using VaasWeb.Processing.Generation.MiniMax;
 
 namespace VaasWeb.Processing.Generation;
 
@@ -20,18 +21,20 @@ namespace VaasWeb.Processing.Generation;
 public sealed class GenerationSubmitJob(
     IDbContextFactory<VaasDbContext> dbFactory,
     TaskLifecycle lifecycle,
+    TaskRunner runner,
     MiniMaxClient client,
     SubmitRateGate gate,
     GenerationPoller poller,
-    TaskQueue queue,
+    GenerationRetrievals retrievals,
     MediaStorage storage,
-    WorkerIdentity worker,
-    RunningTasks running,
     IHostApplicationLifetime lifetime,
     IOptions<MiniMaxOptions> options,
     ILogger<GenerationSubmitJob> logger) : IJob
 {
     public static readonly JobKey Key = new("generation-submit", "generation");
+
+    /// <summary>A send is not cancelled halfway (MiniMax may have it by then); a cancel request is honoured once it returns.</summary>
+    private static readonly TaskRunPolicy Policy = new("submitting", StopsWithHost: false);
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -48,13 +51,7 @@ public sealed class GenerationSubmitJob(
                 return;
             }
 
-            var claim = await lifecycle.ChangeAsync(next.Value, (task, now) => task.TryStart(worker.Id, now), cancellationToken);
-            if (claim is not { Changed: true })
-            {
-                continue;
-            }
-
-            await RunAsync(claim.Task.Id);
+            await runner.ClaimAndRunAsync(next.Value, Policy, SubmitAsync, cancellationToken);
         }
     }
 
@@ -68,11 +65,9 @@ public sealed class GenerationSubmitJob(
             .FirstOrDefaultAsync(cancellationToken);
     }
 
-    private async Task RunAsync(Guid taskId)
+    private async Task<TaskOutcome> SubmitAsync(TaskRun run)
     {
-        // A send is not cancelled halfway (MiniMax may have it by then); a cancel request is honoured once it returns.
-        using var stop = new CancellationTokenSource();
-        using var registration = running.Register(taskId, stop);
+        var taskId = run.TaskId;
         VideoGeneration? generation = null;
         var phase = GenerationPhase.Submitting;
         var started = await lifecycle.ChangeAsync(taskId, async (db, task, now) =>
@@ -98,56 +93,51 @@ public sealed class GenerationSubmitJob(
         }, CancellationToken.None);
         if (started is not { Changed: true, Task.State: TaskState.InProgress } || generation is null)
         {
-            return;
+            return TaskOutcome.HandedOn;
         }
 
         if (phase != GenerationPhase.Submitting)
         {
             // MiniMax already made this video: fetch it (again) rather than pay for a new one.
-            await queue.ScheduleRetrievalAsync(taskId, TimeSpan.Zero);
-            return;
+            await retrievals.ScheduleAsync(taskId, TimeSpan.Zero);
+            return TaskOutcome.HandedOn;
         }
 
+        string miniMaxTaskId;
         try
         {
             var request = new VideoGenerationRequest(generation.Model, generation.Prompt.Length == 0 ? null : generation.Prompt,
                 generation.PromptOptimizer, await FirstFrameDataUrlAsync(generation), generation.DurationSeconds, generation.Resolution);
-            var miniMaxTaskId = await client.SubmitAsync(request, CancellationToken.None);
-            // Logged before anything else can fail: from here on, MiniMax's id is what avoids paying twice.
-            logger.LogInformation("Generation {TaskId} accepted by MiniMax as task {MiniMaxTaskId}", taskId, miniMaxTaskId);
-            try
-            {
-                await AcceptedAsync(taskId, miniMaxTaskId, stop);
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Generation {TaskId}: MiniMax task {MiniMaxTaskId} could not be recorded", taskId, miniMaxTaskId);
-                await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.SubmitOutcomeUnknown,
-                    $"MiniMax accepted the request as task {miniMaxTaskId}, but it could not be recorded ({e.Message}); "
-                    + "its result is not fetched. Re-running sends a new, charged request.", now));
-            }
+            miniMaxTaskId = await client.SubmitAsync(request, CancellationToken.None);
         }
         catch (MiniMaxException e) when (!e.MayHaveReachedServer && e.IsTransient)
         {
             await RequeueAsync(taskId, e);
+            return TaskOutcome.HandedOn;
         }
-        catch (MiniMaxException e) when (!e.MayHaveReachedServer)
-        {
-            logger.LogInformation("MiniMax refused generation {TaskId}: {Code} {Message}", taskId, e.MiniMaxCode, e.Message);
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(e.Code, e.Message, now));
-        }
-        catch (MiniMaxException e)
+        catch (MiniMaxException e) when (e.MayHaveReachedServer)
         {
             logger.LogWarning("Generation {TaskId}: the submit's outcome is unknown ({Code})", taskId, e.MiniMaxCode);
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.SubmitOutcomeUnknown,
+            throw new TaskFailureException(ErrorCodes.SubmitOutcomeUnknown,
                 $"The request may have reached MiniMax, but no usable answer came back ({e.Message}). It is not sent again by itself, "
-                + "so it cannot be made and charged twice; re-run it to send it again.", now));
+                + "so it cannot be made and charged twice; re-run it to send it again.", e);
+        }
+
+        // Logged before anything else can fail: from here on, MiniMax's id is what avoids paying twice.
+        logger.LogInformation("Generation {TaskId} accepted by MiniMax as task {MiniMaxTaskId}", taskId, miniMaxTaskId);
+        try
+        {
+            await AcceptedAsync(taskId, miniMaxTaskId, run.Stop);
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Submitting generation {TaskId} failed unexpectedly", taskId);
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.InternalError, $"Unexpected error while submitting: {e.Message}", now));
+            logger.LogError(e, "Generation {TaskId}: MiniMax task {MiniMaxTaskId} could not be recorded", taskId, miniMaxTaskId);
+            throw new TaskFailureException(ErrorCodes.SubmitOutcomeUnknown,
+                $"MiniMax accepted the request as task {miniMaxTaskId}, but it could not be recorded ({e.Message}); "
+                + "its result is not fetched. Re-running sends a new, charged request.", e);
         }
+
+        return TaskOutcome.HandedOn;
     }
 
     private async Task AcceptedAsync(Guid taskId, string miniMaxTaskId, CancellationTokenSource stop)
@@ -199,7 +189,7 @@ public sealed class GenerationSubmitJob(
             return true;
         });
         // However many wait, none is sent before MiniMax had a moment (or said how long: Polly honoured Retry-After).
-        gate.Pause(options.Value.PollInterval);
+        gate.Pause(options.Value.SubmitBackoff);
         logger.LogInformation("Generation {TaskId} goes back to the queue: {Message}", taskId, e.Message);
     }
 

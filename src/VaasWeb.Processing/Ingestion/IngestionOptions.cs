@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using VaasWeb.Processing.Settings;
 
 namespace VaasWeb.Processing.Ingestion;
 
@@ -30,31 +30,21 @@ public sealed class IngestionOptions
 }
 
 /// <summary>Checks every setting at start; each message names the setting so a bad value is easy to find.</summary>
-internal sealed class IngestionOptionsValidator : IValidateOptions<IngestionOptions>
+internal sealed class IngestionOptionsValidator() : OptionsValidator<IngestionOptions>(IngestionOptions.Section)
 {
-    public ValidateOptionsResult Validate(string? name, IngestionOptions o)
+    protected override void Check(IngestionOptions o, Rules rules)
     {
-        var errors = new List<string>();
-        void Require(bool ok, string setting, string rule, object value)
-        {
-            if (!ok)
-            {
-                errors.Add($"{IngestionOptions.Section}:{setting} {rule} (got {value}).");
-            }
-        }
-
-        Require(o.FrameIntervalSeconds is >= 0.04 and <= 3600, nameof(o.FrameIntervalSeconds), "must be between 0.04 and 3600 seconds", o.FrameIntervalSeconds);
-        Require(o.FrameMaxWidth is >= 16 and <= 8192, nameof(o.FrameMaxWidth), "must be between 16 and 8192 pixels", o.FrameMaxWidth);
-        Require(o.FrameMaxHeight is >= 16 and <= 8192, nameof(o.FrameMaxHeight), "must be between 16 and 8192 pixels", o.FrameMaxHeight);
-        Require(o.ThumbnailWidth is >= 16 and <= 1920, nameof(o.ThumbnailWidth), "must be between 16 and 1920 pixels", o.ThumbnailWidth);
-        Require(o.AudioChunkSeconds is >= 1 and <= 600, nameof(o.AudioChunkSeconds), "must be between 1 and 600 seconds", o.AudioChunkSeconds);
-        Require(o.AudioOverlapSeconds >= 0 && o.AudioOverlapSeconds < o.AudioChunkSeconds, nameof(o.AudioOverlapSeconds),
+        rules.Require(o.FrameIntervalSeconds is >= 0.04 and <= 3600, nameof(o.FrameIntervalSeconds), "must be between 0.04 and 3600 seconds", o.FrameIntervalSeconds);
+        rules.Require(o.FrameMaxWidth is >= 16 and <= 8192, nameof(o.FrameMaxWidth), "must be between 16 and 8192 pixels", o.FrameMaxWidth);
+        rules.Require(o.FrameMaxHeight is >= 16 and <= 8192, nameof(o.FrameMaxHeight), "must be between 16 and 8192 pixels", o.FrameMaxHeight);
+        rules.Require(o.ThumbnailWidth is >= 16 and <= 1920, nameof(o.ThumbnailWidth), "must be between 16 and 1920 pixels", o.ThumbnailWidth);
+        rules.Require(o.AudioChunkSeconds is >= 1 and <= 600, nameof(o.AudioChunkSeconds), "must be between 1 and 600 seconds", o.AudioChunkSeconds);
+        rules.Require(o.AudioOverlapSeconds >= 0 && o.AudioOverlapSeconds < o.AudioChunkSeconds, nameof(o.AudioOverlapSeconds),
             $"must be at least 0 and shorter than Ingestion:AudioChunkSeconds ({o.AudioChunkSeconds})", o.AudioOverlapSeconds);
-        Require(o.AudioMinChunkSeconds > 0 && o.AudioMinChunkSeconds <= o.AudioChunkSeconds, nameof(o.AudioMinChunkSeconds),
+        rules.Require(o.AudioMinChunkSeconds > 0 && o.AudioMinChunkSeconds <= o.AudioChunkSeconds, nameof(o.AudioMinChunkSeconds),
             $"must be above 0 and at most Ingestion:AudioChunkSeconds ({o.AudioChunkSeconds})", o.AudioMinChunkSeconds);
-        Require(o.AudioSampleRate is >= 8000 and <= 48000, nameof(o.AudioSampleRate), "must be between 8000 and 48000 Hz", o.AudioSampleRate);
-        Require(o.MaxConcurrentJobs is >= 1 and <= 64, nameof(o.MaxConcurrentJobs), "must be between 1 and 64", o.MaxConcurrentJobs);
-        Require(o.MaxAttempts is >= 1 and <= 100, nameof(o.MaxAttempts), "must be between 1 and 100", o.MaxAttempts);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        rules.Require(o.AudioSampleRate is >= 8000 and <= 48000, nameof(o.AudioSampleRate), "must be between 8000 and 48000 Hz", o.AudioSampleRate);
+        rules.Require(o.MaxConcurrentJobs is >= 1 and <= 64, nameof(o.MaxConcurrentJobs), "must be between 1 and 64", o.MaxConcurrentJobs);
+        rules.Require(o.MaxAttempts is >= 1 and <= 100, nameof(o.MaxAttempts), "must be between 1 and 100", o.MaxAttempts);
     }
 }

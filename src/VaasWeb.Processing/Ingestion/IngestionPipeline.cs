@@ -27,12 +27,13 @@ public sealed class IngestionPipeline(
     public IReadOnlyList<string> StepNames => _steps.Select(s => s.Name).ToArray();
 
     /// <summary>Runs every step; returns the optional steps that failed (the required ones throw).</summary>
-    public async Task<IReadOnlyList<string>> RunAsync(ProcessingTask task, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> RunAsync(TaskRun taskRun)
     {
+        var task = taskRun.Task ?? throw new InvalidOperationException("An ingestion runs a task it claimed.");
         var video = task.Video ?? throw new InvalidOperationException("An ingestion task needs its video loaded.");
         // Cancelled by Quartz (interrupt, shutdown) or by the progress writer when the row asks to stop.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        await using var progress = lifecycle.TrackProgress(task.Id, stop);
+        var stop = taskRun.Stop;
+        var progress = taskRun.Progress;
 
         await tools.RequireAsync(tools.ForIngestion, stop.Token);
         await ClearOutputsAsync(task, video.Id, stop.Token);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using VaasWeb.Processing.Intelligence.OpenAi;
+using VaasWeb.Processing.Settings;
 
 namespace VaasWeb.Processing.Intelligence;
 
@@ -9,14 +10,7 @@ internal static class IntelligenceServiceCollectionExtensions
     /// <summary>Each capability's provider, chosen by <see cref="IntelligenceOptions"/>.</summary>
     public static IServiceCollection AddIntelligence(this IServiceCollection services)
     {
-        services.AddOptions<IntelligenceOptions>().BindConfiguration(IntelligenceOptions.Section)
-            .Validate(o => o.Speech.Provider != SpeechProvider.OpenAi || o.Speech.IsConfigured,
-                "Intelligence:Speech:Endpoint is required when Intelligence:Speech:Provider is OpenAi.")
-            .Validate(o => new[] { o.Speech.TimeoutSeconds, o.Chat.TimeoutSeconds, o.Embeddings.TimeoutSeconds }.All(t => t is >= 1 and <= 3600),
-                "Intelligence:*:TimeoutSeconds must be between 1 and 3600.")
-            .Validate(o => o.Ocr.MinChangedPixels is >= 1 and <= 1024, "Intelligence:Ocr:MinChangedPixels must be between 1 and 1024.")
-            .Validate(o => EndpointsAreUrls(o), "Intelligence endpoints must be absolute http(s) URLs, e.g. http://127.0.0.1:8080.")
-            .ValidateOnStart();
+        services.AddCheckedOptions<IntelligenceOptions, IntelligenceOptionsValidator>(IntelligenceOptions.Section);
 
         services.AddSingleton<PocketSphinxTranscriber>();
         services.AddSingleton<IFrameTextReader, TesseractFrameTextReader>();
@@ -32,9 +26,21 @@ internal static class IntelligenceServiceCollectionExtensions
         services.AddTransient<IChatCompleter>(provider => provider.GetRequiredService<OpenAiChat>());
         return services;
     }
+}
 
-    private static bool EndpointsAreUrls(IntelligenceOptions o) =>
-        new EndpointOptions[] { o.Speech, o.Chat, o.Embeddings }
-            .Where(e => e.IsConfigured)
-            .All(e => Uri.TryCreate(e.Endpoint, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps));
+internal sealed class IntelligenceOptionsValidator() : OptionsValidator<IntelligenceOptions>(IntelligenceOptions.Section)
+{
+    protected override void Check(IntelligenceOptions o, Rules rules)
+    {
+        rules.Require(o.Speech.Provider != SpeechProvider.OpenAi || o.Speech.IsConfigured, "Speech:Endpoint", "is required when Intelligence:Speech:Provider is OpenAi");
+        foreach (var (name, endpoint) in new (string, EndpointOptions)[] { ("Speech", o.Speech), ("Chat", o.Chat), ("Embeddings", o.Embeddings) })
+        {
+            rules.Require(endpoint.TimeoutSeconds is >= 1 and <= 3600, $"{name}:TimeoutSeconds", "must be between 1 and 3600", endpoint.TimeoutSeconds);
+            rules.Require(!endpoint.IsConfigured
+                          || (Uri.TryCreate(endpoint.Endpoint, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)),
+                $"{name}:Endpoint", "must be an absolute http(s) URL, e.g. http://127.0.0.1:8080", endpoint.Endpoint);
+        }
+
+        rules.Require(o.Ocr.MinChangedPixels is >= 1 and <= 1024, "Ocr:MinChangedPixels", "must be between 1 and 1024", o.Ocr.MinChangedPixels);
+    }
 }

@@ -1,53 +1,27 @@
 using Microsoft.Extensions.Logging;
 using Quartz;
-using VaasWeb.Processing.Generation;
-using VaasWeb.Processing.Ingestion;
 
 namespace VaasWeb.Processing.Tasks;
 
 /// <summary>
-/// Hands tasks to Quartz. Each task is one trigger (keyed by the task id) on the job for its kind; the trigger's
-/// execution group carries the concurrency limit, and the task row in the database stays the source of truth.
+/// Hands tasks to Quartz through their kind (<see cref="ITaskKindHandler"/>). Most kinds make one trigger per task
+/// (<see cref="TriggerFor"/>, keyed by the task id) on the job that runs the kind, whose execution group carries the
+/// concurrency limit; the task row in the database stays the source of truth.
 /// </summary>
-public sealed class TaskQueue(ISchedulerFactory schedulerFactory, ILogger<TaskQueue> logger)
+public sealed class TaskQueue(ISchedulerFactory schedulerFactory, TaskKinds kinds, ILogger<TaskQueue> logger)
 {
     public const string TaskIdKey = "taskId";
     private const string TriggerGroup = "tasks";
 
     public Task EnqueueAsync(ProcessingTask task, CancellationToken cancellationToken) => EnqueueManyAsync([task], cancellationToken);
 
-    /// <summary>Schedules many tasks in one call to Quartz (a bulk re-run).</summary>
+    /// <summary>Schedules many tasks, each kind's in one go (a bulk re-run).</summary>
     public async Task EnqueueManyAsync(IReadOnlyCollection<ProcessingTask> tasks, CancellationToken cancellationToken)
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
-        if (tasks.Any(t => t.Kind == TaskKind.Generation))
+        foreach (var ofKind in tasks.GroupBy(t => t.Kind))
         {
-            // The submit job takes queued generations from the database in order, at the allowed rate: wake it.
-            await scheduler.TriggerJob(GenerationSubmitJob.Key, cancellationToken);
-        }
-
-        var jobs = new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>>();
-        foreach (var task in tasks.Where(t => t.Kind != TaskKind.Generation))
-        {
-            var (job, executionGroup) = task.Kind switch
-            {
-                TaskKind.Ingestion => (IngestionJob.Describe(task.VideoId ?? throw new InvalidOperationException("An ingestion task needs a video.")),
-                    IngestionJob.ExecutionGroup),
-                _ => throw new NotSupportedException($"No job runs tasks of kind {task.Kind} yet."),
-            };
-
-            jobs[job] = [TriggerBuilder.Create()
-                .WithIdentity(task.Id.ToString(), TriggerGroup)
-                .ForJob(job)
-                .UsingJobData(TaskIdKey, task.Id.ToString())
-                .WithExecutionGroup(executionGroup)
-                .StartNow()
-                .Build()];
-        }
-
-        if (jobs.Count > 0)
-        {
-            await scheduler.ScheduleJobs(jobs, ScheduleJobOptions.Replacing, cancellationToken);
+            await kinds[ofKind.Key].ScheduleAsync(scheduler, ofKind.ToArray(), cancellationToken);
         }
     }
 
@@ -73,20 +47,8 @@ public sealed class TaskQueue(ISchedulerFactory schedulerFactory, ILogger<TaskQu
     /// <summary>Schedules a pending task whose trigger is missing (lost on a restart, or never made); true if it did.</summary>
     public async Task<bool> EnsureScheduledAsync(ProcessingTask task, CancellationToken cancellationToken)
     {
-        if (task.Kind == TaskKind.Generation)
-        {
-            // Queued generations need no trigger: the submit job looks for them every second.
-            return false;
-        }
-
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
-        if (await scheduler.Exists(new TriggerKey(task.Id.ToString(), TriggerGroup), cancellationToken))
-        {
-            return false;
-        }
-
-        await EnqueueAsync(task, cancellationToken);
-        return true;
+        return await kinds[task.Kind].EnsureScheduledAsync(scheduler, task, cancellationToken);
     }
 
     /// <summary>True when this scheduler does not share its store with other nodes.</summary>
@@ -96,40 +58,25 @@ public sealed class TaskQueue(ISchedulerFactory schedulerFactory, ILogger<TaskQu
         return !(await scheduler.GetMetadata(cancellationToken)).JobStoreClustered;
     }
 
-    /// <summary>Runs (after <paramref name="delay"/>) the job that stores a finished generation's result.</summary>
-    public async Task ScheduleRetrievalAsync(Guid taskId, TimeSpan delay)
-    {
-        var scheduler = await schedulerFactory.GetScheduler(CancellationToken.None);
-        var key = GenerationRetrieveJob.KeyFor(taskId);
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity($"{taskId:N}-{Guid.NewGuid():N}", "generation-retrieval")
-            .ForJob(key)
-            .UsingJobData(TaskIdKey, taskId.ToString())
-            .StartAt(DateTimeOffset.UtcNow + delay)
-            .Build();
-        // A running retrieval that asks to try again adds a trigger to its own job; it runs once this run ends.
-        if (await scheduler.Exists(key))
-        {
-            try
-            {
-                await scheduler.ScheduleJob(trigger);
-                return;
-            }
-            catch (JobPersistenceException)
-            {
-                // The job ended and went away in between: schedule it afresh.
-            }
-        }
-
-        await scheduler.ScheduleJob(GenerationRetrieveJob.Describe(taskId), trigger);
-    }
-
-    /// <summary>Takes a task that has not started off the schedule.</summary>
+    /// <summary>Takes a task that has not started off the schedule (a no-op for kinds without a trigger per task).</summary>
     public async Task RemoveAsync(Guid taskId, CancellationToken cancellationToken)
     {
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken);
-        await scheduler.UnscheduleJob(new TriggerKey(taskId.ToString(), TriggerGroup), cancellationToken);
+        await scheduler.UnscheduleJob(TriggerKeyOf(taskId), cancellationToken);
     }
+
+    /// <summary>The trigger of a task that runs once on <paramref name="job"/>, now, within <paramref name="executionGroup"/>'s limit.</summary>
+    public static ITrigger TriggerFor(ProcessingTask task, IJobDetail job, string? executionGroup = null)
+    {
+        var trigger = TriggerBuilder.Create()
+            .WithIdentity(TriggerKeyOf(task.Id))
+            .ForJob(job)
+            .UsingJobData(TaskIdKey, task.Id.ToString())
+            .StartNow();
+        return (executionGroup is null ? trigger : trigger.WithExecutionGroup(executionGroup)).Build();
+    }
+
+    public static TriggerKey TriggerKeyOf(Guid taskId) => new(taskId.ToString(), TriggerGroup);
 
     public static Guid TaskIdOf(IJobExecutionContext context) =>
         Guid.Parse(context.MergedJobDataMap.GetString(TaskIdKey) ?? throw new InvalidOperationException("The trigger carries no task id."));

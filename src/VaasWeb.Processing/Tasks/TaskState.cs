@@ -8,9 +8,3 @@ public enum TaskState
     Completed,
     Failed,
 }
-
-public enum TaskKind
-{
-    Ingestion,
-    Generation,
-}

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using VaasWeb.Processing.Generation;
 
 using VaasWeb.Security;
+using VaasWeb.Processing.Generation.MiniMax;
 
 namespace VaasWeb.Api;
 

@@ -39,7 +39,7 @@ internal static class TaskEndpoints
     }
 
     private static async Task<Results<Ok<TaskStatusResponse[]>, ProblemHttpResult>> ListAsync(
-        IDbContextFactory<VaasDbContext> dbFactory, string? status, string? kind, int? limit, CancellationToken cancellationToken)
+        TaskQueries queries, TaskKinds kinds, string? status, string? kind, int? limit, CancellationToken cancellationToken)
     {
         // The values the API writes (in_progress, ingestion) are the values it reads.
         if (!WireEnum.TryParse<TaskState>(status, out var state))
@@ -47,42 +47,28 @@ internal static class TaskEndpoints
             return TypedResults.Problem($"status must be one of {WireEnum.Names<TaskState>()}.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if (!WireEnum.TryParse<TaskKind>(kind, out var taskKind))
+        var taskKind = kinds.Parse(kind);
+        if (!string.IsNullOrWhiteSpace(kind) && taskKind is null)
         {
-            return TypedResults.Problem($"kind must be one of {WireEnum.Names<TaskKind>()}.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem($"kind must be one of {string.Join(", ", kinds.All.Select(k => k.WireName))}.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = db.Tasks.AsNoTracking().Include(t => t.Video).AsQueryable();
-        if (state is { } s)
-        {
-            query = query.Where(t => t.State == s);
-        }
-
-        if (taskKind is { } k)
-        {
-            query = query.Where(t => t.Kind == k);
-        }
-
-        var rows = await query.OrderByDescending(t => t.CreatedAt).Take(Math.Clamp(limit ?? 100, 1, MaxPage)).ToListAsync(cancellationToken);
-        return TypedResults.Ok(rows.Select(t => TaskStatusResponse.Of(TaskSnapshot.Of(t))).ToArray());
+        var tasks = await queries.RecentAsync(Math.Clamp(limit ?? 100, 1, MaxPage), new TaskFilter(state, taskKind), cancellationToken);
+        return TypedResults.Ok(tasks.Select(TaskStatusResponse.Of).ToArray());
     }
 
     private static async Task<Results<Ok<TaskDetailsResponse>, NotFound<TaskNotFoundResponse>>> GetAsync(
-        Guid taskId, IDbContextFactory<VaasDbContext> dbFactory, CancellationToken cancellationToken)
+        Guid taskId, TaskQueries queries, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var task = await db.Tasks.AsNoTracking().Include(t => t.Video).FirstOrDefaultAsync(t => t.Id == taskId, cancellationToken);
-        if (task is null)
+        if (await queries.DetailsAsync(taskId, cancellationToken) is not { } details)
         {
             return TypedResults.NotFound(new TaskNotFoundResponse(taskId.ToString()));
         }
 
-        var history = await db.TaskHistory.AsNoTracking().Where(h => h.TaskId == taskId).OrderBy(h => h.Id)
-            .Select(h => new TaskHistoryItem(h.At, h.From, h.To, h.Attempt, h.Step, h.Reason)).ToListAsync(cancellationToken);
-        var steps = await db.TaskSteps.AsNoTracking().Where(s => s.TaskId == taskId).OrderBy(s => s.Attempt).ThenBy(s => s.Ordinal)
-            .Select(s => new TaskStepItem(s.Attempt, s.Name, s.State, s.StartedAt, s.FinishedAt, s.Detail)).ToListAsync(cancellationToken);
-        return TypedResults.Ok(new TaskDetailsResponse(TaskStatusResponse.Of(TaskSnapshot.Of(task)), history, steps));
+        return TypedResults.Ok(new TaskDetailsResponse(
+            TaskStatusResponse.Of(details.Task),
+            details.History.Select(h => new TaskHistoryItem(h.At, h.From, h.To, h.Attempt, h.Step, h.Reason)).ToArray(),
+            details.Steps.Select(s => new TaskStepItem(s.Attempt, s.Name, s.State, s.StartedAt, s.FinishedAt, s.Detail)).ToArray()));
     }
 
     private static async Task<Results<Ok<TaskCommandResponse>, Accepted<TaskCommandResponse>, NotFound<TaskNotFoundResponse>, Conflict<TaskCommandResponse>, ProblemHttpResult>> CancelAsync(

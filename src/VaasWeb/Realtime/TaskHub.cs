@@ -20,20 +20,13 @@ public interface ITaskHubClient
 /// state with <see cref="GetTask"/> or <see cref="GetRecentTasks"/> and then applies pushed changes on top.
 /// </summary>
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = Security.Policies.Board)]
-public sealed class TaskHub(TaskLifecycle lifecycle, IDbContextFactory<VaasDbContext> dbFactory) : Hub<ITaskHubClient>
+public sealed class TaskHub(TaskLifecycle lifecycle, TaskQueries queries) : Hub<ITaskHubClient>
 {
     public const string Path = "/hubs/tasks";
     private const int MaxRecent = 1000;
 
     public Task<TaskSnapshot?> GetTask(Guid taskId) => lifecycle.GetSnapshotAsync(taskId, Context.ConnectionAborted);
 
-    public async Task<IReadOnlyList<TaskSnapshot>> GetRecentTasks(int limit)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(Context.ConnectionAborted);
-        var tasks = await db.Tasks.AsNoTracking().Include(t => t.Video)
-            .OrderByDescending(t => t.CreatedAt)
-            .Take(Math.Clamp(limit, 1, MaxRecent))
-            .ToListAsync(Context.ConnectionAborted);
-        return tasks.Select(TaskSnapshot.Of).ToArray();
-    }
+    public Task<IReadOnlyList<TaskSnapshot>> GetRecentTasks(int limit) =>
+        queries.RecentAsync(Math.Clamp(limit, 1, MaxRecent), cancellationToken: Context.ConnectionAborted);
 }

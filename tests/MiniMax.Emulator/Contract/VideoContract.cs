@@ -1,3 +1,4 @@
+
 namespace MiniMax.Emulator.Contract;
 
 public sealed record VideoGenerationRequest(

@@ -80,8 +80,8 @@ public class BoardQueryTests
     }
 
     private static TaskSnapshot Task(string? name, TaskState state, int minutes, double progress = 0, string? step = null,
-        string? error = null, TaskKind kind = TaskKind.Ingestion) =>
-        new(Guid.NewGuid(), kind, state, step, null, progress, 1, null, name, null, error is null ? null : "media_truncated", error,
+        string? error = null, TaskKind? kind = null) =>
+        new(Guid.NewGuid(), kind ?? TaskKind.Ingestion, state, step, null, progress, 1, null, name, null, error is null ? null : "media_truncated", error,
             T0.AddMinutes(minutes), null, null, T0.AddMinutes(minutes), false, 1);
 
     private static string[] Names(IEnumerable<TaskSnapshot> tasks) => tasks.Select(t => t.VideoName ?? "(none)").ToArray();

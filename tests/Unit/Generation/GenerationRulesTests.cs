@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using VaasWeb.Processing.Generation;
 using VaasWeb.Processing.Failures;
+using VaasWeb.Processing.Generation.MiniMax;
 
 namespace VaasWeb.Tests.Unit.Generation;
 

@@ -36,6 +36,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<ITaskUpdates>(Updates);
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<TaskEtaTracker>();
+        Services.AddSingleton<TaskQueries>();
         Services.AddSingleton(Options.Create(new UploadOptions()));
         Auth = AddAuthorization();
         SignInAs(Roles.Uploader);

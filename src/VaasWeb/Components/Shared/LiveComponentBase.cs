@@ -37,6 +37,25 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
     /// <summary>Applies a task change to what the page holds; true when the page should show it.</summary>
     protected abstract bool Apply(TaskSnapshot task);
 
+    /// <summary>
+    /// The one "newer version wins" rule: a snapshot is older than what a page holds for the same task when the page
+    /// already has a later version (pushed while the page was reading the database, or delivered out of order).
+    /// </summary>
+    protected static bool IsOlder(TaskSnapshot candidate, TaskSnapshot? held) =>
+        held is not null && held.TaskId == candidate.TaskId && held.Version > candidate.Version;
+
+    /// <summary>Puts <paramref name="task"/> into <paramref name="tasks"/> unless it is older than the one there; true when it was kept.</summary>
+    protected static bool KeepNewer(IDictionary<Guid, TaskSnapshot> tasks, TaskSnapshot task)
+    {
+        if (IsOlder(task, tasks.TryGetValue(task.TaskId, out var held) ? held : null))
+        {
+            return false;
+        }
+
+        tasks[task.TaskId] = task;
+        return true;
+    }
+
     /// <summary>Re-renders once a second while <paramref name="needed"/> says so (elapsed times, estimates).</summary>
     protected void TickEverySecond(Func<bool> needed) => _ = TickAsync(needed);
 

@@ -9,7 +9,7 @@ using Polly.CircuitBreaker;
 using Polly.Timeout;
 using VaasWeb.Processing.Failures;
 
-namespace VaasWeb.Processing.Generation;
+namespace VaasWeb.Processing.Generation.MiniMax;
 
 public enum MiniMaxTaskStatus
 {
@@ -32,7 +32,7 @@ public sealed record SpeechAudio(byte[] Bytes, string Format, TimeSpan Length);
 public sealed record MiniMaxVoice(string Id, string Name, bool Cloned);
 
 /// <summary>
-/// The MiniMax API of ../shared/docs/minimax-api.md as a typed client. Retries, timeouts and the circuit breaker
+/// The MiniMax API of docs/minimax-api.md as a typed client. Retries, timeouts and the circuit breaker
 /// live in its one resilience pipeline (<see cref="MiniMaxResilience"/>); here every way a call fails becomes a
 /// <see cref="MiniMaxException"/> that says whether it is worth another try and whether it may have taken effect.
 /// </summary>
@@ -197,35 +197,6 @@ public sealed class MiniMaxClient
             (entries ?? []).Where(v => !string.IsNullOrWhiteSpace(v.VoiceId))
                 .Select(v => new MiniMaxVoice(v.VoiceId!, string.IsNullOrWhiteSpace(v.VoiceName) ? v.VoiceId! : v.VoiceName, cloned));
         return [.. Of(answer.SystemVoice, cloned: false), .. Of(answer.VoiceCloning, cloned: true)];
-    }
-
-    /// <summary>Uploads audio for voice cloning (<c>voice_clone</c>) or as a prompt (<c>prompt_audio</c>).</summary>
-    public async Task<MiniMaxFile> UploadFileAsync(string purpose, string fileName, byte[] content, CancellationToken cancellationToken)
-    {
-        // Bytes, not a stream: the pipeline may have to send the same body again after a refused connection.
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent(purpose), "purpose" },
-            { new ByteArrayContent(content), "file", fileName },
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint("v1/files/upload")) { Content = form };
-        var answer = await ReadAsync<FileRetrieveResponse>(request, cancellationToken);
-        EnsureSucceeded(answer.BaseResp, mayHaveTakenEffect: true);
-        var file = answer.File ?? throw Malformed("the upload answer has no file");
-        return new MiniMaxFile(file.FileId ?? throw Malformed("the upload answer has no file id"), file.Bytes, file.Filename, null);
-    }
-
-    /// <summary>Makes <paramref name="voiceId"/> speak like the uploaded sample; returns the demo audio's URL, if any.</summary>
-    public async Task<string?> CloneVoiceAsync(string fileId, string voiceId, string? demoText, CancellationToken cancellationToken)
-    {
-        if (!long.TryParse(fileId, out var numericId))
-        {
-            throw new MiniMaxException("2013", "The file id of a voice sample must be a number.", isTransient: false, mayHaveReachedServer: false);
-        }
-
-        var answer = await PostAsync<VoiceCloneResponse>("v1/voice_clone", new VoiceCloneRequest(numericId, voiceId, demoText, demoText is null ? null : _options.SpeechModel), cancellationToken);
-        EnsureSucceeded(answer.BaseResp, mayHaveTakenEffect: true);
-        return string.IsNullOrWhiteSpace(answer.DemoAudio) ? null : answer.DemoAudio;
     }
 
     private Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 using VaasWeb.Processing.Failures;
 
-namespace VaasWeb.Processing.Generation;
+namespace VaasWeb.Processing.Generation.MiniMax;
 
 /// <summary>
 /// A MiniMax call that did not give an answer to use, after the resilience pipeline had its tries.

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace VaasWeb.Processing.Generation;
+namespace VaasWeb.Processing.Generation.MiniMax;
 
-// The wire shapes of ../shared/docs/minimax-api.md, serialized snake_case. Only what VaasWeb reads is declared.
+// The wire shapes of docs/minimax-api.md, serialized snake_case. Only what VaasWeb reads is declared.
 
 public sealed record BaseResponse(int StatusCode, string? StatusMsg);
 
@@ -62,9 +62,6 @@ internal sealed record GetVoiceResponse(
 
 internal sealed record VoiceEntry(string? VoiceId, string? VoiceName);
 
-internal sealed record VoiceCloneRequest(long FileId, string VoiceId, string? Text, string? Model);
-
-internal sealed record VoiceCloneResponse(string? DemoAudio, BaseResponse? BaseResp);
 
 /// <summary>MiniMax sends <c>file_id</c> as a string in one answer and as a number in another.</summary>
 internal sealed class StringOrNumberConverter : JsonConverter<string?>

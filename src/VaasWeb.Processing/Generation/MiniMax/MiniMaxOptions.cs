@@ -1,4 +1,4 @@
-namespace VaasWeb.Processing.Generation;
+namespace VaasWeb.Processing.Generation.MiniMax;
 
 /// <summary>
 /// How VaasWeb talks to MiniMax. Section <c>MiniMax</c>. The key comes from configuration or the environment
@@ -13,8 +13,14 @@ public sealed class MiniMaxOptions
 
     public string? ApiKey { get; set; }
 
-    /// <summary>Each in-flight generation is asked about once per this many seconds (MiniMax asks for 5–30).</summary>
+    /// <summary>The poll cadence: each in-flight generation is asked about once per this many seconds (MiniMax asks for 5–30).</summary>
     public double PollIntervalSeconds { get; set; } = 10;
+
+    /// <summary>After MiniMax turned a submit away (rate limit, overload), no submit is sent for this long. Unset: the poll cadence.</summary>
+    public double? SubmitBackoffSeconds { get; set; }
+
+    /// <summary>After storing a finished video failed for now (download broke off, MiniMax busy), the next try waits this long. Unset: the poll cadence.</summary>
+    public double? RetrieveRetrySeconds { get; set; }
 
     /// <summary>Video generation requests sent in any 60 s window, however many wait (free plans allow 5).</summary>
     public int SubmitPerMinute { get; set; } = 5;
@@ -51,6 +57,10 @@ public sealed class MiniMaxOptions
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiKey) && Uri.TryCreate(BaseUrl, UriKind.Absolute, out _);
 
     public TimeSpan PollInterval => TimeSpan.FromSeconds(PollIntervalSeconds);
+
+    public TimeSpan SubmitBackoff => TimeSpan.FromSeconds(SubmitBackoffSeconds ?? PollIntervalSeconds);
+
+    public TimeSpan RetrieveRetry => TimeSpan.FromSeconds(RetrieveRetrySeconds ?? PollIntervalSeconds);
 
     public TimeSpan Timeout => TimeSpan.FromMinutes(TimeoutMinutes);
 }

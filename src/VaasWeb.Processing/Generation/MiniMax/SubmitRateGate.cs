@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace VaasWeb.Processing.Generation;
+namespace VaasWeb.Processing.Generation.MiniMax;
 
 /// <summary>
 /// At most <see cref="MiniMaxOptions.SubmitPerMinute"/> generation requests in any 60 s window, exactly: it keeps

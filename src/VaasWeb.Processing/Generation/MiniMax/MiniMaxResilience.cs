@@ -10,7 +10,7 @@ using Polly.Retry;
 using Polly.Timeout;
 using VaasWeb.Processing.Failures;
 
-namespace VaasWeb.Processing.Generation;
+namespace VaasWeb.Processing.Generation.MiniMax;
 
 /// <summary>
 /// The one resilience pipeline of <see cref="MiniMaxClient"/>, configured from <see cref="MiniMaxOptions"/>:

@@ -1,30 +1,39 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Quartz;
 using VaasWeb.Processing.Data;
-using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Failures;
+using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Generation.MiniMax;
 
 namespace VaasWeb.Processing.Generation;
 
 /// <summary>
-/// On start, every generation this node had in flight picks up where it was: polling resumes (spread evenly over
-/// one interval, not all at once), results that were being stored are fetched again, and a submit that was
-/// being sent when the server died is failed as "outcome unknown" rather than sent a second time. Sends of the
-/// last minute still count against the submit rate.
+/// Generation tasks need no trigger each: <see cref="GenerationSubmitJob"/> takes queued ones from the database in
+/// order, at the rate MiniMax allows, so scheduling one only wakes it. After a crash every generation this node had in
+/// flight picks up where it was: polling resumes (spread evenly over one interval, not all at once), results that were
+/// being stored are fetched again, and a submit that was being sent is failed as "outcome unknown" rather than sent a
+/// second time. Sends of the last minute still count against the submit rate.
 /// </summary>
-internal sealed class GenerationRecovery(
+internal sealed class GenerationKind(
     IDbContextFactory<VaasDbContext> dbFactory,
     TaskLifecycle lifecycle,
-    TaskQueue queue,
     GenerationPoller poller,
+    GenerationRetrievals retrievals,
     SubmitRateGate gate,
-    WorkerIdentity worker,
     IOptions<MiniMaxOptions> options,
-    ILogger<GenerationRecovery> logger) : IHostedService
+    ILogger<GenerationKind> logger) : ITaskKindHandler
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public TaskKind Kind => TaskKind.Generation;
+
+    public Task ScheduleAsync(IScheduler scheduler, IReadOnlyCollection<ProcessingTask> tasks, CancellationToken cancellationToken) =>
+        scheduler.TriggerJob(GenerationSubmitJob.Key, cancellationToken).AsTask();
+
+    /// <summary>Queued generations need no trigger: the submit job looks for them every second.</summary>
+    public Task<bool> EnsureScheduledAsync(IScheduler scheduler, ProcessingTask task, CancellationToken cancellationToken) => Task.FromResult(false);
+
+    public async Task RecoverAsync(IReadOnlyList<ProcessingTask> orphaned, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var since = lifecycle.Now - SubmitRateGate.Window;
@@ -33,11 +42,8 @@ internal sealed class GenerationRecovery(
             .Select(g => g.SubmittedAt!.Value)
             .ToListAsync(cancellationToken));
 
-        var inFlight = await db.Tasks.AsNoTracking()
-            .Where(t => t.Kind == TaskKind.Generation && t.State == TaskState.InProgress && (t.WorkerId == worker.Id || t.WorkerId == null))
-            .Join(db.Generations.AsNoTracking(), t => t.Id, g => g.TaskId, (t, g) => g)
-            .OrderBy(g => g.AcceptedAt)
-            .ToListAsync(cancellationToken);
+        var ids = orphaned.Select(t => t.Id).ToArray();
+        var inFlight = await db.Generations.AsNoTracking().Where(g => ids.Contains(g.TaskId)).OrderBy(g => g.AcceptedAt).ToListAsync(cancellationToken);
         var polling = inFlight.Where(g => g.Phase == GenerationPhase.Generating).ToList();
         var interval = options.Value.PollInterval;
         var now = lifecycle.Now;
@@ -50,7 +56,7 @@ internal sealed class GenerationRecovery(
 
         foreach (var generation in inFlight.Where(g => g.Phase is GenerationPhase.Retrieving or GenerationPhase.Narrating))
         {
-            await queue.ScheduleRetrievalAsync(generation.TaskId, TimeSpan.Zero);
+            await retrievals.ScheduleAsync(generation.TaskId, TimeSpan.Zero);
         }
 
         foreach (var generation in inFlight.Where(g => g.Phase is GenerationPhase.Queued or GenerationPhase.Submitting or GenerationPhase.Done))
@@ -74,6 +80,4 @@ internal sealed class GenerationRecovery(
         // Everything was stored; only the last write was lost.
         _ => lifecycle.EndAsync(generation.TaskId, (task, now) => task.Complete(now, "completed (recorded after a restart)")),
     };
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

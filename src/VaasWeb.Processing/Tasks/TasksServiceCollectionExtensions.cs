@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Quartz;
+using VaasWeb.Processing.Storage;
+
+namespace VaasWeb.Processing.Tasks;
+
+public static class TasksServiceCollectionExtensions
+{
+    /// <summary>
+    /// The task model and its machinery, whatever the kind: the state writer, the run wrapper, the queue, commands and
+    /// reads, recovery at start, the queue sweep, and the scheduler itself. Kinds add themselves with <see cref="AddTaskKind{THandler}"/>.
+    /// </summary>
+    public static IServiceCollection AddTasks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ITaskEventSink, NoTaskEvents>();
+        services.AddSingleton(provider => WorkerIdentity.Resolve(configuration["Worker:Id"], provider.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton<RunningTasks>();
+        services.AddSingleton<TaskLifecycle>();
+        services.AddSingleton<TaskKinds>();
+        services.AddSingleton<TaskQueue>();
+        services.AddSingleton<TaskRunner>();
+        services.AddSingleton<CrashedRuns>();
+        services.AddSingleton<TaskCommands>();
+        services.AddSingleton<TaskQueries>();
+        services.AddTransient<QueueSweepJob>();
+
+        // Recovery runs after the schema (registered before) and before the scheduler starts (registered after).
+        services.AddHostedService<TaskRecovery>();
+        services.AddQuartz(quartz =>
+        {
+            quartz.UseInMemoryStore();
+            quartz.UseDefaultThreadPool(pool => pool.MaxConcurrency = 32);
+            quartz.ScheduleJob<QueueSweepJob>(
+                trigger => trigger.WithIdentity("queue-sweep", "maintenance")
+                    .StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()),
+                job => job.WithIdentity(QueueSweepJob.Key));
+        });
+        // Running jobs see the host stopping, kill their tools and hand their task back; Quartz waits for that.
+        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        return services;
+    }
+
+    /// <summary>Adds a kind of task: the queue, recovery and the sweep ask <typeparamref name="THandler"/> about its tasks.</summary>
+    public static IServiceCollection AddTaskKind<THandler>(this IServiceCollection services)
+        where THandler : class, ITaskKindHandler
+    {
+        services.AddSingleton<ITaskKindHandler, THandler>();
+        return services;
+    }
+}
