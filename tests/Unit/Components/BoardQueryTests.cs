@@ -3,6 +3,7 @@ using VaasWeb.Processing.Tasks;
 
 namespace VaasWeb.Tests.Unit.Components;
 
+[Trait("Category", "Fast")]
 public class BoardQueryTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);

@@ -7,6 +7,7 @@ using VaasWeb.Tests.Unit.Support;
 namespace VaasWeb.Tests.Unit.Components;
 
 /// <summary>What each role is offered; the server checks again on every action, this is what people see.</summary>
+[Trait("Category", "Fast")]
 public class RoleVisibilityTests : ComponentTestContext
 {
     [Theory]

@@ -6,6 +6,7 @@ using VaasWeb.Tests.Unit.Support;
 
 namespace VaasWeb.Tests.Unit.Components;
 
+[Trait("Category", "Fast")]
 public class TaskBoardTests : ComponentTestContext
 {
     [Fact]

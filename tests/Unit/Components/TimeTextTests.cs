@@ -3,6 +3,7 @@ using VaasWeb.Realtime;
 
 namespace VaasWeb.Tests.Unit.Components;
 
+[Trait("Category", "Fast")]
 public class TimeTextTests
 {
     [Theory]
@@ -27,6 +28,7 @@ public class TimeTextTests
     }
 }
 
+[Trait("Category", "Fast")]
 public class ProgressSamplesTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
@@ -93,6 +95,7 @@ public class ProgressSamplesTests
     }
 }
 
+[Trait("Category", "Fast")]
 public class TaskEtaTrackerTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);

@@ -6,6 +6,7 @@ using VaasWeb.Processing.Generation.MiniMax;
 
 namespace VaasWeb.Tests.Unit.Generation;
 
+[Trait("Category", "Fast")]
 public sealed class GenerationRulesTests
 {
     [Fact]
@@ -47,6 +48,7 @@ public sealed class GenerationRulesTests
         Assert.Equal(3, GenerationRules.Check("", "T2V-01", 10, "1080P", false, null, null).Count);
 }
 
+[Trait("Category", "Fast")]
 public sealed class SubmitRateGateTests
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
@@ -119,6 +121,7 @@ public sealed class SubmitRateGateTests
     }
 }
 
+[Trait("Category", "Fast")]
 public sealed class MiniMaxErrorCodesTests
 {
     [Theory]

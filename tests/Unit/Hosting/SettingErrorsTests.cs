@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace VaasWeb.Tests.Unit.Hosting;
 
+[Trait("Category", "Fast")]
 public class SettingErrorsTests
 {
     [Fact]

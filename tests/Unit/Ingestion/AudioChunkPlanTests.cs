@@ -2,6 +2,7 @@ using VaasWeb.Processing.Ingestion;
 
 namespace VaasWeb.Tests.Unit.Ingestion;
 
+[Trait("Category", "Fast")]
 public class AudioChunkPlanTests
 {
     private const int Rate = 16000;

@@ -9,6 +9,7 @@ namespace VaasWeb.Tests.Unit.Ingestion;
 
 public class IngestionOptionsTests
 {
+    [Trait("Category", "Fast")]
     [Fact]
     public void Validate_Defaults_AreValid()
     {
@@ -30,6 +31,7 @@ public class IngestionOptionsTests
     };
 
     [Theory]
+    [Trait("Category", "Fast")]
     [MemberData(nameof(BadValues))]
     public void Validate_BadValue_FailsNamingTheSetting(string setting, Action<IngestionOptions> spoil)
     {
@@ -64,6 +66,7 @@ public class IngestionOptionsTests
         Assert.Contains("Media:FfmpegFolder", e.Message);
     }
 
+    [Trait("Category", "Fast")]
     [Fact]
     public void Binding_ValueThatIsNotANumber_FailsNamingTheSetting()
     {

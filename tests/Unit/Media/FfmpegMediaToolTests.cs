@@ -2,6 +2,7 @@ using VaasWeb.Processing.Media;
 
 namespace VaasWeb.Tests.Unit.Media;
 
+[Trait("Category", "Fast")]
 public class FfmpegMediaToolTests
 {
     [Fact]

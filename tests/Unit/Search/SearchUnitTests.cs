@@ -6,6 +6,7 @@ using VaasWeb.Processing.Videos;
 
 namespace VaasWeb.Tests.Unit.Search;
 
+[Trait("Category", "Fast")]
 public class FtsQueryTests
 {
     [Theory]
@@ -22,6 +23,7 @@ public class FtsQueryTests
     }
 }
 
+[Trait("Category", "Fast")]
 public class HighlightTests
 {
     [Fact]
@@ -39,6 +41,7 @@ public class HighlightTests
     }
 }
 
+[Trait("Category", "Fast")]
 public class ClipSpanTests
 {
     [Theory]
@@ -53,6 +56,7 @@ public class ClipSpanTests
     }
 }
 
+[Trait("Category", "Fast")]
 public class PictureTests
 {
     [Fact]
@@ -119,6 +123,7 @@ public class PictureTests
     }
 }
 
+[Trait("Category", "Fast")]
 public class LocalProviderParsingTests
 {
     [Fact]
@@ -158,6 +163,7 @@ public class LocalProviderParsingTests
     }
 }
 
+[Trait("Category", "Fast")]
 public class TranscriptPlacementTests
 {
     [Fact]
@@ -194,6 +200,7 @@ public class TranscriptPlacementTests
     }
 }
 
+[Trait("Category", "Fast")]
 public class CitationTests
 {
     [Fact]
@@ -205,6 +212,7 @@ public class CitationTests
     }
 }
 
+[Trait("Category", "Fast")]
 public class HitMomentTests
 {
     [Theory]

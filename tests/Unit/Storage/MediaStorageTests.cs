@@ -4,6 +4,7 @@ using VaasWeb.Tests.Unit.Support;
 
 namespace VaasWeb.Tests.Unit.Storage;
 
+[Trait("Category", "Fast")]
 public sealed class MediaStorageTests : IDisposable
 {
     private readonly TempDirectory _temp = new();

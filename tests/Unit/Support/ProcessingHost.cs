@@ -28,7 +28,8 @@ public sealed class ProcessingHost : IAsyncDisposable
     public RecordingTaskEvents Events => Get<RecordingTaskEvents>();
     public MediaStorage Storage => Get<MediaStorage>();
 
-    public static async Task<ProcessingHost> StartAsync(string dataDirectory, IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Services only this test adds (a task kind of its own).</param>
+    public static async Task<ProcessingHost> StartAsync(string dataDirectory, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -45,6 +46,7 @@ public sealed class ProcessingHost : IAsyncDisposable
         builder.Services.AddSingleton<RecordingTaskEvents>();
         builder.Services.AddSingleton<ITaskEventSink>(provider => provider.GetRequiredService<RecordingTaskEvents>());
         builder.Services.AddVaasProcessing(builder.Configuration);
+        configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new ProcessingHost(host, dataDirectory);

@@ -2,6 +2,7 @@ using VaasWeb.Processing.Tasks;
 
 namespace VaasWeb.Tests.Unit.Tasks;
 
+[Trait("Category", "Fast")]
 public class ProcessingTaskTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);

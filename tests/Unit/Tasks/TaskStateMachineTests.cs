@@ -2,6 +2,7 @@ using VaasWeb.Processing.Tasks;
 
 namespace VaasWeb.Tests.Unit.Tasks;
 
+[Trait("Category", "Fast")]
 public class TaskStateMachineTests
 {
     public static TheoryData<TaskState, TaskState, bool> Moves => new()

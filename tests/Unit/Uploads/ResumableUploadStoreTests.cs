@@ -8,6 +8,7 @@ using VaasWeb.Tests.Unit.Support;
 
 namespace VaasWeb.Tests.Unit.Uploads;
 
+[Trait("Category", "Fast")]
 public sealed class ResumableUploadStoreTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
