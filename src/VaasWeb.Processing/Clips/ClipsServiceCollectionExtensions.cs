@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
+using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Settings;
 
 namespace VaasWeb.Processing.Clips;
@@ -12,11 +12,7 @@ public static class ClipsServiceCollectionExtensions
         services.AddCheckedOptions<ClipOptions, ClipOptionsValidator>(ClipOptions.Section);
         services.AddSingleton<ClipPlanner>();
         services.AddSingleton<ClipService>();
-        services.AddQuartz(quartz => quartz.ScheduleJob<ExpiredClipsJob>(
-            trigger => trigger.WithIdentity("expired-clips", "maintenance")
-                .StartAt(DateTimeOffset.UtcNow.AddMinutes(5))
-                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(30)).RepeatForever()),
-            job => job.WithIdentity(ExpiredClipsJob.Key)));
+        services.AddRecurringJob<ExpiredClipsJob>(ExpiredClipsJob.Key, every: TimeSpan.FromMinutes(30), firstAfter: TimeSpan.FromMinutes(5));
         return services;
     }
 }

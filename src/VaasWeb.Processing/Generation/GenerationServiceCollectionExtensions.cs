@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
 using VaasWeb.Processing.Generation.MiniMax;
 using VaasWeb.Processing.Settings;
 using VaasWeb.Processing.Tasks;
@@ -17,24 +16,13 @@ public static class GenerationServiceCollectionExtensions
         services.AddSingleton<GenerationPoller>();
         services.AddSingleton<GenerationRetrievals>();
         services.AddTransient<GenerationService>();
-        services.AddTransient<GenerationSubmitJob>();
-        services.AddTransient<GenerationPollJob>();
         services.AddTransient<GenerationRetrieveJob>();
 
         services.AddTaskKind<GenerationKind>();
         // Both tick every second and do nothing when there is nothing due: the submit job sends what the rate gate
         // allows, the poll job asks MiniMax about each generation whose interval has passed.
-        services.AddQuartz(quartz =>
-        {
-            quartz.ScheduleJob<GenerationSubmitJob>(
-                trigger => trigger.WithIdentity("generation-submit", "generation")
-                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(1)).RepeatForever()),
-                job => job.WithIdentity(GenerationSubmitJob.Key));
-            quartz.ScheduleJob<GenerationPollJob>(
-                trigger => trigger.WithIdentity("generation-poll", "generation")
-                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(1)).RepeatForever()),
-                job => job.WithIdentity(GenerationPollJob.Key));
-        });
+        services.AddRecurringJob<GenerationSubmitJob>(GenerationSubmitJob.Key, every: TimeSpan.FromSeconds(1));
+        services.AddRecurringJob<GenerationPollJob>(GenerationPollJob.Key, every: TimeSpan.FromSeconds(1));
         return services;
     }
 }

@@ -43,3 +43,43 @@ public sealed class TaskKinds(IEnumerable<ITaskKindHandler> handlers)
     /// <summary>A registered kind from its wire or stored name; null when it is none.</summary>
     public TaskKind? Parse(string? text) => TaskKind.TryParse(text) is { } kind && IsKnown(kind) ? kind : null;
 }
+
+/// <summary>
+/// The usual kind: one trigger per task (keyed by the task id) on the job <see cref="JobFor"/> names, within an
+/// optional execution group's limit. What is left to a kind is which job runs a task and what a crash means for it.
+/// </summary>
+public abstract class TriggeredTaskKind : ITaskKindHandler
+{
+    public abstract TaskKind Kind { get; }
+
+    /// <summary>The Quartz execution group whose limit applies to these tasks' runs; null for none.</summary>
+    protected virtual string? ExecutionGroup => null;
+
+    /// <summary>The job that runs <paramref name="task"/>.</summary>
+    protected abstract IJobDetail JobFor(ProcessingTask task);
+
+    public async Task ScheduleAsync(IScheduler scheduler, IReadOnlyCollection<ProcessingTask> tasks, CancellationToken cancellationToken)
+    {
+        var jobs = new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>>();
+        foreach (var ofJob in tasks.Select(t => (Task: t, Job: JobFor(t))).GroupBy(t => t.Job.Key))
+        {
+            var job = ofJob.First().Job;
+            jobs[job] = ofJob.Select(t => TaskQueue.TriggerFor(t.Task, job, ExecutionGroup)).ToArray();
+        }
+
+        await scheduler.ScheduleJobs(jobs, ScheduleJobOptions.Replacing, cancellationToken);
+    }
+
+    public async Task<bool> EnsureScheduledAsync(IScheduler scheduler, ProcessingTask task, CancellationToken cancellationToken)
+    {
+        if (await scheduler.Exists(TaskQueue.TriggerKeyOf(task.Id), cancellationToken))
+        {
+            return false;
+        }
+
+        await ScheduleAsync(scheduler, [task], cancellationToken);
+        return true;
+    }
+
+    public abstract Task RecoverAsync(IReadOnlyList<ProcessingTask> orphaned, CancellationToken cancellationToken);
+}

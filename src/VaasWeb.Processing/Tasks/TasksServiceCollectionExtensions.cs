@@ -26,7 +26,6 @@ public static class TasksServiceCollectionExtensions
         services.AddSingleton<CrashedRuns>();
         services.AddSingleton<TaskCommands>();
         services.AddSingleton<TaskQueries>();
-        services.AddTransient<QueueSweepJob>();
 
         // Recovery runs after the schema (registered before) and before the scheduler starts (registered after).
         services.AddHostedService<TaskRecovery>();
@@ -34,14 +33,28 @@ public static class TasksServiceCollectionExtensions
         {
             quartz.UseInMemoryStore();
             quartz.UseDefaultThreadPool(pool => pool.MaxConcurrency = 32);
-            quartz.ScheduleJob<QueueSweepJob>(
-                trigger => trigger.WithIdentity("queue-sweep", "maintenance")
-                    .StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
-                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()),
-                job => job.WithIdentity(QueueSweepJob.Key));
         });
+        services.AddRecurringJob<QueueSweepJob>(QueueSweepJob.Key, every: TimeSpan.FromMinutes(1), firstAfter: TimeSpan.FromMinutes(1));
         // Running jobs see the host stopping, kill their tools and hand their task back; Quartz waits for that.
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        return services;
+    }
+
+    /// <summary>Runs <typeparamref name="TJob"/> every <paramref name="every"/> (the first time after <paramref name="firstAfter"/>, or at once).</summary>
+    public static IServiceCollection AddRecurringJob<TJob>(this IServiceCollection services, JobKey key, TimeSpan every, TimeSpan? firstAfter = null)
+        where TJob : class, IJob
+    {
+        services.AddTransient<TJob>();
+        services.AddQuartz(quartz => quartz.ScheduleJob<TJob>(
+            trigger =>
+            {
+                trigger.WithIdentity(key.Name, key.Group).WithSimpleSchedule(s => s.WithInterval(every).RepeatForever());
+                if (firstAfter is { } delay)
+                {
+                    trigger.StartAt(DateTimeOffset.UtcNow + delay);
+                }
+            },
+            job => job.WithIdentity(key)));
         return services;
     }
 

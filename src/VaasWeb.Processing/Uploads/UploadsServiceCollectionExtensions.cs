@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Quartz;
+using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Accounts;
 using VaasWeb.Processing.Settings;
 
@@ -13,11 +13,7 @@ public static class UploadsServiceCollectionExtensions
         services.AddCheckedOptions<UploadOptions, UploadOptionsValidator>(UploadOptions.Section);
         services.AddSingleton<ResumableUploadStore>();
         services.AddHostedService<AbandonedUploadsCleanup>();
-        services.AddQuartz(quartz => quartz.ScheduleJob<ExpiredUploadsJob>(
-            trigger => trigger.WithIdentity("expired-uploads", "maintenance")
-                .StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
-                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(10)).RepeatForever()),
-            job => job.WithIdentity(ExpiredUploadsJob.Key)));
+        services.AddRecurringJob<ExpiredUploadsJob>(ExpiredUploadsJob.Key, every: TimeSpan.FromMinutes(10), firstAfter: TimeSpan.FromMinutes(1));
         return services;
     }
 }

@@ -58,7 +58,7 @@ public sealed class TaskKindTests : IAsyncLifetime
         {
             // What a killed process leaves: a row of a kind that host does not even know, running on this node.
             await using var db = await first.DbAsync();
-            var task = ProcessingTask.Create(CountdownKind.Kind, null, "queued", DateTimeOffset.UtcNow, "count after a crash");
+            var task = ProcessingTask.Create(CountdownKind.Name, null, "queued", DateTimeOffset.UtcNow, "count after a crash");
             task.Start("test-node", DateTimeOffset.UtcNow);
             db.Tasks.Add(task);
             await db.SaveChangesAsync();
@@ -80,7 +80,7 @@ public sealed class TaskKindTests : IAsyncLifetime
 
     private static async Task<ProcessingTask> QueueAsync(ProcessingHost host, string title)
     {
-        var task = ProcessingTask.Create(CountdownKind.Kind, null, "queued", DateTimeOffset.UtcNow, title);
+        var task = ProcessingTask.Create(CountdownKind.Name, null, "queued", DateTimeOffset.UtcNow, title);
         await using (var db = await host.DbAsync())
         {
             db.Tasks.Add(task);
@@ -115,35 +115,16 @@ public sealed class TaskKindTests : IAsyncLifetime
 }
 
 /// <summary>The test's kind: one trigger per task on <see cref="CountdownJob"/>; after a crash, run again (up to 3 runs).</summary>
-internal sealed class CountdownKind(CrashedRuns crashed) : ITaskKindHandler
+internal sealed class CountdownKind(CrashedRuns crashed) : TriggeredTaskKind
 {
-    public static readonly TaskKind Kind = new("Countdown");
+    public static readonly TaskKind Name = new("Countdown");
 
-    private static readonly JobKey Job = new("countdown", "test");
+    public override TaskKind Kind => Name;
 
-    TaskKind ITaskKindHandler.Kind => Kind;
+    protected override IJobDetail JobFor(ProcessingTask task) =>
+        JobBuilder.Create<CountdownJob>().WithIdentity(new JobKey("countdown", "test")).StoreDurably().Build();
 
-    public async Task ScheduleAsync(IScheduler scheduler, IReadOnlyCollection<ProcessingTask> tasks, CancellationToken cancellationToken)
-    {
-        var job = JobBuilder.Create<CountdownJob>().WithIdentity(Job).StoreDurably().Build();
-        await scheduler.ScheduleJobs(new Dictionary<IJobDetail, IReadOnlyCollection<ITrigger>>
-        {
-            [job] = tasks.Select(t => TaskQueue.TriggerFor(t, job)).ToArray(),
-        }, ScheduleJobOptions.Replacing, cancellationToken);
-    }
-
-    public async Task<bool> EnsureScheduledAsync(IScheduler scheduler, ProcessingTask task, CancellationToken cancellationToken)
-    {
-        if (await scheduler.Exists(TaskQueue.TriggerKeyOf(task.Id), cancellationToken))
-        {
-            return false;
-        }
-
-        await ScheduleAsync(scheduler, [task], cancellationToken);
-        return true;
-    }
-
-    public Task RecoverAsync(IReadOnlyList<ProcessingTask> orphaned, CancellationToken cancellationToken) =>
+    public override Task RecoverAsync(IReadOnlyList<ProcessingTask> orphaned, CancellationToken cancellationToken) =>
         crashed.RunAgainAsync(orphaned, maxAttempts: 3, cancellationToken);
 }
 
