@@ -86,11 +86,15 @@ public sealed class PagesInHandTests(BrowserFixture browser, HardContentApp cont
         var resultCells = page.Locator("[data-testid=task-steps] tbody tr td:last-child");
         await Assertions.Expect(resultCells).ToHaveCountAsync(8);
         Assert.Empty(await page.EvaluateAsync<string[]>(Clipped, ".mud-table-container, td"));
-        // Every step's result lies within the screen's width (it used to be pushed off to the right).
-        for (var i = 0; i < await resultCells.CountAsync(); i++)
+        // Every step's result lies within the screen's width (it used to be pushed off to the right). The boxes are read
+        // in one pass in the page: a live re-render between two calls would otherwise hand back a detached cell.
+        var boxes = await page.EvaluateAsync<double[][]>(
+            "() => [...document.querySelectorAll('[data-testid=task-steps] tbody tr td:last-child')].map(td => { const r = td.getBoundingClientRect(); return [r.x, r.width]; })");
+        Assert.Equal(8, boxes.Length);
+        for (var i = 0; i < boxes.Length; i++)
         {
-            var box = await resultCells.Nth(i).BoundingBoxAsync();
-            Assert.True(box is { Width: > 0 } && box.X >= 0 && box.X + box.Width <= width + 0.5, $"step {i}'s result is at x {box?.X}, {box?.Width} wide, on a {width} px screen");
+            var (x, w) = (boxes[i][0], boxes[i][1]);
+            Assert.True(w > 0 && x >= 0 && x + w <= width + 0.5, $"step {i}'s result is at x {x}, {w} wide, on a {width} px screen");
         }
 
         await Shot(page, $"layout-task-details-{screen}");
