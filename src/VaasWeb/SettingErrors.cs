@@ -25,6 +25,7 @@ internal static partial class SettingErrors
     private static IEnumerable<string>? Failures(Exception e) => e switch
     {
         OptionsValidationException invalid => invalid.Failures,
+        VaasWeb.Processing.Cluster.ClusterConfigurationException cluster => [cluster.Message],
         InvalidOperationException when ConversionFailure().Match(e.Message) is { Success: true } match =>
             [$"{match.Groups["key"].Value} must be {Kind(match.Groups["type"].Value)}, not '{match.Groups["value"].Value}'."],
         _ => null,

@@ -14,7 +14,7 @@ namespace VaasWeb.Processing.Generation;
 /// Asks MiniMax about every in-flight generation once per <see cref="MiniMaxOptions.PollInterval"/>. Each one has
 /// its own next-poll time, so polls are spread over the interval as the generations were accepted (or, after a
 /// restart, evenly) rather than sent in a burst; a generation is never polled twice at once, and at most
-/// <see cref="MiniMaxOptions.MaxConcurrentPolls"/> polls are out at a time. <see cref="GenerationPollJob"/> is the
+/// <see cref="MiniMaxOptions.MaxConcurrentPolls"/> polls are out at a time. <see cref="GenerationPollClock"/> is the
 /// clock: it calls <see cref="DispatchDue"/> every second.
 /// </summary>
 public sealed class GenerationPoller(
@@ -307,15 +307,34 @@ public sealed class GenerationPoller(
     }
 }
 
-/// <summary>The poller's clock: every second, start the polls that are due.</summary>
-[DisallowConcurrentExecution]
-public sealed class GenerationPollJob(GenerationPoller poller) : IJob
+/// <summary>
+/// The poller's clock: every second, start the polls that are due. A timer of each node's own, not a Quartz job: in a
+/// cluster a Quartz trigger fires on one node only, and each node polls the generations it holds.
+/// </summary>
+public sealed class GenerationPollClock(GenerationPoller poller, ILogger<GenerationPollClock> logger) : BackgroundService
 {
-    public static readonly JobKey Key = new("generation-poll", "generation");
+    public static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        poller.DispatchDue();
-        return ValueTask.CompletedTask;
+        // Real seconds, as Quartz ticked before; what is due is judged on the app's clock.
+        using var timer = new PeriodicTimer(Tick);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    poller.DispatchDue();
+                }
+                catch (Exception e)
+                {
+                    logger.LogError(e, "Starting the due generation polls failed; trying again in a second");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 }

@@ -19,10 +19,11 @@ public static class GenerationServiceCollectionExtensions
         services.AddTransient<GenerationRetrieveJob>();
 
         services.AddTaskKind<GenerationKind>();
-        // Both tick every second and do nothing when there is nothing due: the submit job sends what the rate gate
-        // allows, the poll job asks MiniMax about each generation whose interval has passed.
+        // Both tick every second and do nothing when there is nothing due. The submit job sends what the rate gate
+        // allows: a Quartz job that never runs twice at once, also across a cluster, so sends stay serial. The poll
+        // clock is each node's own and asks MiniMax about each generation this node holds whose interval has passed.
         services.AddRecurringJob<GenerationSubmitJob>(GenerationSubmitJob.Key, every: TimeSpan.FromSeconds(1));
-        services.AddRecurringJob<GenerationPollJob>(GenerationPollJob.Key, every: TimeSpan.FromSeconds(1));
+        services.AddHostedService<GenerationPollClock>();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
+using VaasWeb.Processing.Cluster;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
@@ -28,6 +29,7 @@ public sealed class GenerationSubmitJob(
     GenerationRetrievals retrievals,
     MediaStorage storage,
     IHostApplicationLifetime lifetime,
+    ClusterMode cluster,
     IOptions<MiniMaxOptions> options,
     ILogger<GenerationSubmitJob> logger) : IJob
 {
@@ -51,8 +53,28 @@ public sealed class GenerationSubmitJob(
                 return;
             }
 
+            if (cluster.IsClustered)
+            {
+                // Other nodes' sends count too: the window is what the database recorded (only when something waits).
+                await SyncWindowAsync(cancellationToken);
+                if (gate.WaitTime() > TimeSpan.Zero)
+                {
+                    return;
+                }
+            }
+
             await runner.ClaimAndRunAsync(next.Value, Policy, SubmitAsync, cancellationToken);
         }
+    }
+
+    private async Task SyncWindowAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var since = lifecycle.Now - SubmitRateGate.Window;
+        gate.Seed(await db.Generations.AsNoTracking()
+            .Where(g => g.SubmittedAt != null && g.SubmittedAt > since)
+            .Select(g => g.SubmittedAt!.Value)
+            .ToListAsync(cancellationToken));
     }
 
     private async Task<Guid?> NextQueuedAsync(CancellationToken cancellationToken)

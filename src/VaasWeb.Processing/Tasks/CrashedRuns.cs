@@ -5,7 +5,7 @@ using VaasWeb.Processing.Data;
 namespace VaasWeb.Processing.Tasks;
 
 /// <summary>What becomes of runs a crash cut off, for kinds that simply run again (see <see cref="ITaskKindHandler.RecoverAsync"/>).</summary>
-public sealed class CrashedRuns(IDbContextFactory<VaasDbContext> dbFactory, TaskLifecycle lifecycle, ILogger<CrashedRuns> logger)
+public sealed class CrashedRuns(IDbContextFactory<VaasDbContext> dbFactory, TaskLifecycle lifecycle, WorkerIdentity worker, ILogger<CrashedRuns> logger)
 {
     public const string InterruptedStep = "interrupted: the server stopped during this step";
 
@@ -24,9 +24,11 @@ public sealed class CrashedRuns(IDbContextFactory<VaasDbContext> dbFactory, Task
                     .SetProperty(step => step.State, StepState.Interrupted)
                     .SetProperty(step => step.FinishedAt, orphan.UpdatedAt)
                     .SetProperty(step => step.Detail, InterruptedStep), cancellationToken);
-            var change = await lifecycle.ChangeAsync(orphan.Id, (task, now) => TaskRecovery.Recover(task, maxAttempts, now), cancellationToken);
-            logger.LogWarning("Task {TaskId} was running when the server stopped: now {State} (attempt {Attempt})",
-                orphan.Id, change?.Task.State, change?.Task.Attempt);
+            // A task adopted from a node that died says which node it was; after this node's own restart, "the server".
+            var who = orphan.WorkerId is { } node && node != worker.Id ? $"node {node}" : "the server";
+            var change = await lifecycle.ChangeAsync(orphan.Id, (task, now) => TaskRecovery.Recover(task, maxAttempts, now, who), cancellationToken);
+            logger.LogWarning("Task {TaskId} was running when {Who} stopped: now {State} (attempt {Attempt})",
+                orphan.Id, who, change?.Task.State, change?.Task.Attempt);
         }
     }
 }

@@ -72,7 +72,8 @@ public abstract class TriggeredTaskKind : ITaskKindHandler
 
     public async Task<bool> EnsureScheduledAsync(IScheduler scheduler, ProcessingTask task, CancellationToken cancellationToken)
     {
-        if (await scheduler.Exists(TaskQueue.TriggerKeyOf(task.Id), cancellationToken))
+        // A trigger that fired on a node which then died can linger as complete; it will not fire again.
+        if (await scheduler.GetTriggerState(TaskQueue.TriggerKeyOf(task.Id), cancellationToken) is not (TriggerState.None or TriggerState.Complete or TriggerState.Error))
         {
             return false;
         }

@@ -18,6 +18,9 @@ public sealed class RunningTasks
 
     public bool IsRunningHere(Guid taskId) => _running.ContainsKey(taskId);
 
+    /// <summary>The tasks that run here now.</summary>
+    public IReadOnlyCollection<Guid> Ids => _running.Keys.ToArray();
+
     /// <summary>Stops the task's run in this process; false when it does not run here.</summary>
     public bool TryStop(Guid taskId)
     {

@@ -47,7 +47,7 @@ public sealed class TaskRecovery(
         }
     }
 
-    internal static bool Recover(ProcessingTask task, int maxAttempts, DateTimeOffset now)
+    internal static bool Recover(ProcessingTask task, int maxAttempts, DateTimeOffset now, string who = "the server")
     {
         if (task.State != TaskState.InProgress)
         {
@@ -59,11 +59,11 @@ public sealed class TaskRecovery(
         var where = task.CurrentStep is null ? "before its first step" : $"during step '{task.CurrentStep}'";
         if (runs >= maxAttempts)
         {
-            task.Fail(ErrorCodes.GaveUp, $"The server stopped {where} on run {runs} of {maxAttempts}; not trying again.", now);
+            task.Fail(ErrorCodes.GaveUp, $"{char.ToUpperInvariant(who[0])}{who[1..]} stopped {where} on run {runs} of {maxAttempts}; not trying again.", now);
         }
         else
         {
-            task.RequeueAfterCrash($"the server stopped {where}; re-queued as run {runs + 1} of {maxAttempts} (attempt {task.Attempt + 1})", now);
+            task.RequeueAfterCrash($"{who} stopped {where}; re-queued as run {runs + 1} of {maxAttempts} (attempt {task.Attempt + 1})", now);
         }
 
         return true;

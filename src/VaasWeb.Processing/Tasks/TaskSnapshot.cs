@@ -3,6 +3,7 @@ namespace VaasWeb.Processing.Tasks;
 /// <summary>
 /// A task as everyone outside the job sees it: what the board renders, what the SignalR hub pushes, what the
 /// status API returns. <see cref="Version"/> only grows, so a client can drop an update older than what it has.
+/// <see cref="Node"/> is the <c>Worker:Id</c> of the node that runs it, or last ran it.
 /// </summary>
 public sealed record TaskSnapshot(
     Guid TaskId,
@@ -22,7 +23,8 @@ public sealed record TaskSnapshot(
     DateTimeOffset? FinishedAt,
     DateTimeOffset UpdatedAt,
     bool CancelRequested,
-    long Version)
+    long Version,
+    string? Node = null)
 {
     public static TaskSnapshot Of(ProcessingTask task) => new(
         task.Id,
@@ -42,5 +44,6 @@ public sealed record TaskSnapshot(
         task.FinishedAt,
         task.UpdatedAt,
         task.CancelRequestedAt is not null,
-        task.Version);
+        task.Version,
+        task.WorkerId);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
+using VaasWeb.Processing.Cluster;
 using VaasWeb.Processing.Storage;
 
 namespace VaasWeb.Processing.Tasks;
@@ -29,11 +30,26 @@ public static class TasksServiceCollectionExtensions
 
         // Recovery runs after the schema (registered before) and before the scheduler starts (registered after).
         services.AddHostedService<TaskRecovery>();
+        var cluster = ClusterMode.From(configuration);
+        services.AddSingleton(cluster);
         services.AddQuartz(quartz =>
         {
-            quartz.UseInMemoryStore();
+            if (cluster.IsClustered)
+            {
+                ClusterScheduler.UseClusteredStore(quartz, cluster);
+            }
+            else
+            {
+                quartz.UseInMemoryStore();
+            }
+
             quartz.UseDefaultThreadPool(pool => pool.MaxConcurrency = 32);
         });
+        if (cluster.IsClustered)
+        {
+            ClusterScheduler.AddNodeServices(services);
+        }
+
         services.AddRecurringJob<QueueSweepJob>(QueueSweepJob.Key, every: TimeSpan.FromMinutes(1), firstAfter: TimeSpan.FromMinutes(1));
         // Running jobs see the host stopping, kill their tools and hand their task back; Quartz waits for that.
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);

@@ -28,7 +28,8 @@ public sealed record TaskStatusResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? Node)
 {
     public static TaskStatusResponse Of(TaskSnapshot task) => new(
         task.TaskId.ToString(),
@@ -43,7 +44,8 @@ public sealed record TaskStatusResponse(
         task.CreatedAt,
         task.StartedAt,
         task.FinishedAt,
-        task.UpdatedAt);
+        task.UpdatedAt,
+        task.Node);
 }
 
 /// <summary>The seed's answer for an unknown task id, kept byte for byte.</summary>

@@ -1,3 +1,4 @@
+using VaasWeb.Processing.Cluster;
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
@@ -37,6 +38,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<TaskEtaTracker>();
         Services.AddSingleton<TaskQueries>();
+        Services.AddSingleton(ClusterMode.Single);
         Services.AddSingleton(Options.Create(new UploadOptions()));
         Auth = AddAuthorization();
         SignInAs(Roles.Uploader);

@@ -55,11 +55,15 @@ public sealed class SubmitRateGate(IOptions<MiniMaxOptions> options, TimeProvide
         }
     }
 
-    /// <summary>Sends recorded before a restart still count against the window.</summary>
+    /// <summary>
+    /// The window becomes the sends the database recorded: after a restart, those before it still count; in a cluster,
+    /// those of every node (the submit job runs on one node at a time, but not always the same one).
+    /// </summary>
     public void Seed(IEnumerable<DateTimeOffset> sentAt)
     {
         lock (_gate)
         {
+            _sent.Clear();
             foreach (var at in sentAt.Order())
             {
                 _sent.Enqueue(at);

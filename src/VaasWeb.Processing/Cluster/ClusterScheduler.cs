@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+using VaasWeb.Processing.Tasks;
+
+namespace VaasWeb.Processing.Cluster;
+
+/// <summary>
+/// Quartz's own clustering, on the app's PostgreSQL database: jobs and triggers live in Quartz's tables (it creates
+/// them itself, safely when two nodes start at once), each trigger fires on exactly one node, and a node that stops
+/// checking in for <see cref="CheckinMisfireThreshold"/> has its acquired triggers released to the others.
+/// Per-node limits (<c>Ingestion:MaxConcurrentJobs</c>) are Quartz execution limits, which hold on each node.
+/// </summary>
+public static class ClusterScheduler
+{
+    public static readonly TimeSpan CheckinInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How late a check-in may be before the node counts as gone. Generous on purpose: a node wrongly declared dead
+    /// would have its running tasks started again elsewhere while it still runs them.
+    /// </summary>
+    public static readonly TimeSpan CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
+
+    public static void UseClusteredStore(IQuartzBuilder quartz, ClusterMode cluster)
+    {
+        quartz.UsePersistentStore(store =>
+        {
+            store.UsePostgres(cluster.ConnectionString ?? "");
+            store.UseSystemTextJsonSerializer();
+            store.UseClustering(c =>
+            {
+                c.CheckinInterval = CheckinInterval;
+                c.CheckinMisfireThreshold = CheckinMisfireThreshold;
+            });
+            store.ProvisionSchema();
+        });
+    }
+
+    /// <summary>The node's Quartz instance is named after <c>Worker:Id</c>, and the nodes watch each other.</summary>
+    public static void AddNodeServices(IServiceCollection services)
+    {
+        services.AddOptions<QuartzSchedulerOptions>().PostConfigure<WorkerIdentity>((options, worker) =>
+        {
+            options.InstanceId = worker.Id;
+        });
+        services.AddSingleton<ClusterNodes>();
+        services.AddSingleton<NodeWatch>();
+        services.AddHostedService(provider => provider.GetRequiredService<NodeWatch>());
+    }
+}
