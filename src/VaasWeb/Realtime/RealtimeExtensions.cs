@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using VaasWeb.Processing.Tasks;
@@ -15,7 +16,7 @@ internal static class RealtimeExtensions
     /// </summary>
     public static IServiceCollection AddVaasRealtime(this IServiceCollection services, IConfiguration configuration)
     {
-        var signalR = services.AddSignalR().AddJsonProtocol(o => LiveWireFormat.Configure(o.PayloadSerializerOptions));
+        services.AddSignalR().AddJsonProtocol(o => LiveWireFormat.Configure(o.PayloadSerializerOptions));
         services.AddSingleton<TaskEventNotifier>();
         services.AddSingleton<ITaskEventSink>(provider => provider.GetRequiredService<TaskEventNotifier>());
         services.AddSingleton<ITaskUpdates>(provider => provider.GetRequiredService<TaskEventNotifier>());
@@ -29,7 +30,9 @@ internal static class RealtimeExtensions
             services.AddSingleton<ITaskEventRelay>(provider => provider.GetRequiredService<RedisTaskEventRelay>());
             // Started before the notifier, so this node listens before it has anything to send.
             services.AddHostedService(provider => provider.GetRequiredService<RedisTaskEventRelay>());
-            signalR.AddStackExchangeRedis();
+            // The task hub only: Blazor's own hub keeps the in-process manager, since a circuit lives on one node and
+            // must keep working while Redis is away (the Redis manager cannot accept a connection then).
+            services.AddSingleton<HubLifetimeManager<TaskHub>, RedisHubLifetimeManager<TaskHub>>();
             services.AddOptions<RedisOptions>().Configure<RedisConnection>((o, redis) => o.Configuration = redis.ForBackplane(BackplaneChannelPrefix));
             services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
         }

@@ -81,6 +81,10 @@ public sealed class RedisConnection : IAsyncDisposable
     {
         var options = _options.Clone();
         options.ChannelPrefix = RedisChannel.Literal(channelPrefix);
+        // SignalR's manager keeps the first connection it gets and subscribes once: handed one that is still waiting
+        // for Redis, its subscriptions fail and are never made again, so its clients would hear nothing. Failing the
+        // connect instead makes it try again at the next send or client; once made, the connection reconnects by itself.
+        options.AbortOnConnectFail = true;
         return options;
     }
 

@@ -101,16 +101,16 @@ public sealed class CrossNodeEventsTests : IAsyncLifetime
         ["ConnectionStrings:Redis"] = _redis.ConnectionString,
     };
 
-    private static TaskSnapshot Change(Guid taskId, long version)
+    internal static TaskSnapshot Change(Guid taskId, long version)
     {
         var created = new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
         return new TaskSnapshot(taskId, TaskKind.Ingestion, TaskState.InProgress, "frames", null, version, 1, null, "clip.mp4", null, null, null,
             created, created, null, created.AddMilliseconds(version), false, version);
     }
 
-    private static IEnumerable<long> Versions(IEnumerable<TaskSnapshot> changes) => changes.Select(c => c.Version);
+    internal static IEnumerable<long> Versions(IEnumerable<TaskSnapshot> changes) => changes.Select(c => c.Version);
 
-    private static ConcurrentQueue<TaskSnapshot> Record(HubConnection hub)
+    internal static ConcurrentQueue<TaskSnapshot> Record(HubConnection hub)
     {
         var received = new ConcurrentQueue<TaskSnapshot>();
         hub.On<TaskSnapshot[]>(nameof(ITaskHubClient.TasksChanged), changes =>
@@ -123,7 +123,7 @@ public sealed class CrossNodeEventsTests : IAsyncLifetime
         return received;
     }
 
-    private static async Task<HubConnection> ConnectAsync(VaasApp app)
+    internal static async Task<HubConnection> ConnectAsync(VaasApp app)
     {
         var hub = new HubConnectionBuilder()
             .WithUrl(new Uri(app.BaseAddress, TaskHub.Path), o => o.Headers[Processing.Accounts.ApiKeyService.HeaderName] = app.AdminApiKey)

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -157,6 +159,15 @@ public sealed class RedisSettingTests
     }
 
     [Fact]
+    public void Set_OnlyTheTaskHubUsesTheBackplane_SoBlazorCircuitsDoNotNeedRedis()
+    {
+        using var host = LiveEventNode.Build("127.0.0.1:6379");
+
+        Assert.IsType<RedisHubLifetimeManager<TaskHub>>(host.Services.GetRequiredService<HubLifetimeManager<TaskHub>>());
+        Assert.IsType<DefaultHubLifetimeManager<OtherHub>>(host.Services.GetRequiredService<HubLifetimeManager<OtherHub>>());
+    }
+
+    [Fact]
     public async Task Unset_NothingOfRedisIsRegistered_AndChangesReachThisNodeOnce()
     {
         await using var node = await LiveEventNode.StartAsync(redis: null);
@@ -164,10 +175,13 @@ public sealed class RedisSettingTests
         Assert.Null(node.Services.GetService<RedisConnection>());
         Assert.Null(node.Services.GetService<ITaskEventRelay>());
         Assert.DoesNotContain(node.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations, r => r.Name == "redis");
-        Assert.Equal("DefaultHubLifetimeManager`1", node.Services.GetRequiredService<Microsoft.AspNetCore.SignalR.HubLifetimeManager<TaskHub>>().GetType().Name);
+        Assert.IsType<DefaultHubLifetimeManager<TaskHub>>(node.Services.GetRequiredService<HubLifetimeManager<TaskHub>>());
 
         var change = LiveEventNode.Change(Guid.NewGuid(), 1);
         await node.Sink.PublishAsync(change);
         Assert.Equal([change], node.Delivered);
     }
+
+    /// <summary>Any hub but the task hub, as Blazor's own is.</summary>
+    public sealed class OtherHub : Hub;
 }

@@ -38,7 +38,10 @@ public sealed class RedisServer : IAsyncLifetime, IAsyncDisposable
     /// <summary>What <c>ConnectionStrings:Redis</c> is set to.</summary>
     public string ConnectionString => Password is null ? $"127.0.0.1:{Port}" : $"127.0.0.1:{Port},password={Password}";
 
-    /// <summary>A new server, answering. (<c>new RedisServer()</c> is one not started yet: Redis away while a node starts.)</summary>
+    /// <summary>A server not started yet (Redis away while a node starts); <see cref="StartAsync"/> it later.</summary>
+    public static RedisServer NotStarted(string? password = null) => new(password);
+
+    /// <summary>A new server, answering.</summary>
     public static async Task<RedisServer> StartedAsync(string? password = null)
     {
         var server = new RedisServer(password);
