@@ -27,7 +27,7 @@ internal static class HostingExtensions
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddVaasProcessing(builder.Configuration);
         builder.Services.AddVaasSecurity();
-        builder.Services.AddVaasRealtime();
+        builder.Services.AddVaasRealtime(builder.Configuration);
         builder.Services.AddVaasApi(builder.Configuration);
         builder.Services.AddOpenApi(options => options.AddVaasDescription());
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();

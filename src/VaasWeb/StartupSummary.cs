@@ -46,6 +46,9 @@ internal static class StartupSummary
             ("Tools", statuses.All(s => s.Works)
                 ? $"{string.Join(", ", statuses.Select(s => s.Tool.Name))} work"
                 : string.Join("; ", statuses.Where(s => !s.Works).Select(s => s.Problem))),
+            ("Events", services.GetService<Realtime.RedisConnection>() is { } redis
+                ? $"shared with every node through Redis at {redis.Endpoints}"
+                : "this node only (set ConnectionStrings:Redis to share task events between nodes)"),
             ("Admin", services.GetRequiredService<FirstAdmin>().Notice ?? "unknown"),
         };
         var block = new StringBuilder("VaasWeb is ready:");

@@ -9,11 +9,15 @@ namespace VaasWeb.Realtime;
 /// Fans task changes out to Blazor circuits in this process (synchronously: a circuit only queues a render)
 /// and to SignalR clients (through a queue drained by one sender, so jobs never wait on a slow socket and
 /// every client sees the changes in the order they happened; changes within 20 ms travel together).
+/// With a relay (several nodes), the same batches go to the other nodes, and their changes reach this node's
+/// circuits only: the node where a change happened sends it to hub clients, and the SignalR backplane takes it
+/// to every node's connections, so each client gets each change once.
 /// </summary>
 public sealed class TaskEventNotifier : BackgroundService, ITaskEventSink, ITaskUpdates
 {
     private readonly IHubContext<TaskHub, ITaskHubClient> _hub;
     private readonly ILogger<TaskEventNotifier> _logger;
+    private readonly ITaskEventRelay? _relay;
     private readonly Channel<TaskSnapshot> _outbox = Channel.CreateUnbounded<TaskSnapshot>(new UnboundedChannelOptions { SingleReader = true });
     private const int MaxBatch = 500;
 
@@ -22,10 +26,12 @@ public sealed class TaskEventNotifier : BackgroundService, ITaskEventSink, ITask
 
     private ImmutableArray<Action<TaskSnapshot>> _subscribers = [];
 
-    public TaskEventNotifier(IHubContext<TaskHub, ITaskHubClient> hub, ILogger<TaskEventNotifier> logger)
+    public TaskEventNotifier(IHubContext<TaskHub, ITaskHubClient> hub, ILogger<TaskEventNotifier> logger, ITaskEventRelay? relay = null)
     {
         _hub = hub;
         _logger = logger;
+        _relay = relay;
+        _relay?.Receive(Deliver);
     }
 
     public IDisposable Subscribe(Action<TaskSnapshot> onChange)
@@ -35,6 +41,14 @@ public sealed class TaskEventNotifier : BackgroundService, ITaskEventSink, ITask
     }
 
     public ValueTask PublishAsync(TaskSnapshot snapshot)
+    {
+        Deliver(snapshot);
+        _outbox.Writer.TryWrite(snapshot);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>To the circuits in this process.</summary>
+    private void Deliver(TaskSnapshot snapshot)
     {
         foreach (var subscriber in _subscribers)
         {
@@ -47,9 +61,6 @@ public sealed class TaskEventNotifier : BackgroundService, ITaskEventSink, ITask
                 _logger.LogWarning(e, "A task subscriber failed on task {TaskId}", snapshot.TaskId);
             }
         }
-
-        _outbox.Writer.TryWrite(snapshot);
-        return ValueTask.CompletedTask;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -68,9 +79,11 @@ public sealed class TaskEventNotifier : BackgroundService, ITaskEventSink, ITask
                     batch.Add(snapshot);
                 }
 
+                var changes = batch.ToArray();
+                _relay?.Send(changes);
                 try
                 {
-                    await _hub.Clients.All.TasksChanged(batch.ToArray());
+                    await _hub.Clients.All.TasksChanged(changes);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

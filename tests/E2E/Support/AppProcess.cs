@@ -76,6 +76,35 @@ public sealed class AppProcess : IAsyncDisposable
         return new CommandResult(process.ExitCode, await output, await errors);
     }
 
+    /// <summary>
+    /// Starts the app with <paramref name="settings"/> when it is expected to refuse (a wrong setting) and waits until
+    /// it exits; killed and reported if it serves instead.
+    /// </summary>
+    public static async Task<CommandResult> RunRefusedAsync(string dataDirectory, IDictionary<string, string?> settings)
+    {
+        var all = new Dictionary<string, string?>(Settings(dataDirectory)) { ["Urls"] = $"http://127.0.0.1:{FreePort()}" };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        using var process = Process.Start(Start(all.SelectMany(s => new[] { $"--{s.Key}", s.Value ?? "" })))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(patience.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"The app started instead of refusing: {await output}");
+        }
+
+        return new CommandResult(process.ExitCode, await output, await errors);
+    }
+
     /// <summary>Everything the process printed so far.</summary>
     public string Log
     {
