@@ -1,6 +1,6 @@
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Generation;
 using VaasWeb.Processing.Intelligence;
 using VaasWeb.Processing.Media;
@@ -24,14 +24,14 @@ internal static class StartupSummary
         var minimax = services.GetRequiredService<IOptions<MiniMaxOptions>>().Value;
         var tools = services.GetRequiredService<ExternalTools>();
         var statuses = await Task.WhenAll(tools.ForIngestion.Select(t => tools.CheckAsync(t, CancellationToken.None)));
-        var connection = app.Configuration.GetConnectionString("Vaas") is { Length: > 0 } configured ? configured : storage.DefaultConnectionString;
+        var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
 
         var lines = new List<(string Name, string Value)>
         {
             ("URL", string.Join(", ", app.Urls)),
             ("Data", storage.ResolvedDataDirectory),
             ("Media", storage.ResolvedMediaRoot),
-            ("Database", $"SQLite {new SqliteConnectionStringBuilder(connection).DataSource}"),
+            ("Database", database.Describe()),
             ("Speech", intelligence.Speech.Provider == SpeechProvider.OpenAi
                 ? $"{Endpoint(intelligence.Speech)} ({intelligence.Speech.Model})"
                 : "pocketsphinx (offline, en-us); Intelligence:Speech:Provider OpenAi for a whisper server"),

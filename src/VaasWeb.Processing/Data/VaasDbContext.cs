@@ -9,9 +9,24 @@ using VaasWeb.Processing.Videos;
 
 namespace VaasWeb.Processing.Data;
 
-/// <summary>The one database: tasks, videos, generations, and the accounts (ASP.NET Core Identity) that use them.</summary>
-public sealed class VaasDbContext(DbContextOptions<VaasDbContext> options) : IdentityDbContext<IdentityUser>(options)
+/// <summary>
+/// The one database: tasks, videos, generations, and the accounts (ASP.NET Core Identity) that use them. This type
+/// is the SQLite model (its migrations are in Migrations/); <see cref="PostgresVaasDbContext"/> is the same model on
+/// PostgreSQL with its own migrations. Code asks for this type either way.
+/// </summary>
+public class VaasDbContext : IdentityDbContext<IdentityUser>
 {
+    public VaasDbContext(DbContextOptions<VaasDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For the provider's own context, whose options and migrations are its own.</summary>
+    protected VaasDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Video> Videos => Set<Video>();
     public DbSet<ProcessingTask> Tasks => Set<ProcessingTask>();
     public DbSet<TaskHistoryEntry> TaskHistory => Set<TaskHistoryEntry>();
@@ -42,7 +57,10 @@ public sealed class VaasDbContext(DbContextOptions<VaasDbContext> options) : Ide
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
-    /// <summary>The audit log is append-only for the app; the database refuses it too (a trigger, see the Accounts migration).</summary>
+    /// <summary>
+    /// The audit log is append-only for the app; the database refuses it too (triggers: the SQLite Accounts migration,
+    /// the PostgreSQL Initial migration).
+    /// </summary>
     private void RefuseAuditChanges()
     {
         if (ChangeTracker.Entries<AuditEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))

@@ -5,8 +5,8 @@ namespace VaasWeb.Processing.Search;
 public sealed record TextMatch(long SegmentId, double Score, string MarkedText);
 
 /// <summary>
-/// The full-text index over <see cref="TextSegment"/>s. SQLite FTS5 (BM25) here; a PostgreSQL deployment brings
-/// its own implementation (tsvector) behind the same three calls.
+/// The full-text index over <see cref="TextSegment"/>s: SQLite FTS5 (BM25) in <see cref="SqliteTextIndex"/>, PostgreSQL
+/// text search (tsvector, ts_rank) in <see cref="PostgresTextIndex"/>, behind the same calls.
 /// </summary>
 public interface ITextIndex
 {

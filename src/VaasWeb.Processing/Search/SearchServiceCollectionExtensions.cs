@@ -1,13 +1,22 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using VaasWeb.Processing.Data;
 
 namespace VaasWeb.Processing.Search;
 
 public static class SearchServiceCollectionExtensions
 {
-    /// <summary>The text index (SQLite FTS5 behind <see cref="ITextIndex"/>), search by words and picture, and questions.</summary>
+    /// <summary>
+    /// The text index of the configured database behind <see cref="ITextIndex"/> (SQLite FTS5, or PostgreSQL's text
+    /// search), search by words and picture, and questions.
+    /// </summary>
     public static IServiceCollection AddSearch(this IServiceCollection services)
     {
-        services.AddSingleton<ITextIndex, SqliteTextIndex>();
+        services.AddSingleton<SqliteTextIndex>();
+        services.AddSingleton<PostgresTextIndex>();
+        services.AddSingleton<ITextIndex>(provider => provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.IsPostgres
+            ? provider.GetRequiredService<PostgresTextIndex>()
+            : provider.GetRequiredService<SqliteTextIndex>());
         services.AddTransient<SearchService>();
         services.AddTransient<VideoQuestions>();
         return services;

@@ -35,6 +35,15 @@ public abstract class OptionsValidator<TOptions>(string section) : IValidateOpti
                 Broken.Add(value is null ? $"{section}:{setting} {rule}." : $"{section}:{setting} {rule} (got {value}).");
             }
         }
+
+        /// <summary>A rule on a setting outside the section (<c>ConnectionStrings:Vaas</c>), named in full.</summary>
+        public void RequireSetting(bool ok, string fullName, string rule)
+        {
+            if (!ok)
+            {
+                Broken.Add($"{fullName} {rule}.");
+            }
+        }
     }
 }
 

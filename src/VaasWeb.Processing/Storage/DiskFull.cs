@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace VaasWeb.Processing.Storage;
 
@@ -7,6 +8,7 @@ public static class DiskFull
     private const int NoSpaceLeftOnDevice = 28; // ENOSPC
     private const int DiskFullWindows = unchecked((int)0x80070070);
     private const int SqliteFull = 13; // SQLITE_FULL: "database or disk is full"
+    private const string PostgresDiskFull = "53100"; // disk_full: the database server's disk
 
     /// <summary>
     /// True for a write that failed because the disk is full (a file, or the database, perhaps wrapped by EF Core):
@@ -16,7 +18,8 @@ public static class DiskFull
     {
         for (Exception? current = e; current is not null; current = current.InnerException)
         {
-            if (current is IOException { HResult: NoSpaceLeftOnDevice or DiskFullWindows } or SqliteException { SqliteErrorCode: SqliteFull })
+            if (current is IOException { HResult: NoSpaceLeftOnDevice or DiskFullWindows } or SqliteException { SqliteErrorCode: SqliteFull }
+                or PostgresException { SqlState: PostgresDiskFull })
             {
                 return true;
             }

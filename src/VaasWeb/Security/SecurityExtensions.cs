@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
+using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Storage;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
@@ -21,10 +23,13 @@ internal static class SecurityExtensions
 
     public static IServiceCollection AddVaasSecurity(this IServiceCollection services)
     {
-        // Keys that protect sign-in cookies and form tokens live with the data, so a restart signs nobody out.
+        // Keys that protect sign-in cookies and form tokens live with the data, so a restart signs nobody out: on
+        // SQLite in the data directory, on PostgreSQL in the shared database, so a cookie from one node opens every node.
         services.AddDataProtection().SetApplicationName("VaasWeb");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((options, storage, logging) =>
-            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(storage.Value.ResolvedDataDirectory, "keys")), logging));
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, IOptions<DatabaseOptions>, ILoggerFactory, IServiceProvider>(
+            (options, storage, database, logging, provider) => options.XmlRepository = database.Value.IsPostgres
+                ? new EntityFrameworkCoreXmlRepository<PostgresVaasDbContext>(provider, logging)
+                : new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(storage.Value.ResolvedDataDirectory, "keys")), logging));
         new IdentityBuilder(typeof(IdentityUser), typeof(IdentityRole), services).AddSignInManager();
         services.AddAuthentication(options =>
             {

@@ -1,24 +1,31 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VaasWeb.Processing.Accounts;
+using VaasWeb.Processing.Data;
 using VaasWeb.Tests.Unit.Support;
 
 namespace VaasWeb.Tests.Unit.Accounts;
 
-/// <summary>API keys, accounts and the audit log on a real SQLite file with the real migrations.</summary>
-public sealed class AccountsTests : IAsyncLifetime
+/// <summary>API keys, accounts and the audit log on a real database (SQLite here) with the real migrations.</summary>
+public class AccountsTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
     private ProcessingHost _host = null!;
 
+    /// <summary>The database these tests run on; <c>OnPostgres/</c> runs them again on PostgreSQL.</summary>
+    protected virtual DatabaseProvider Database => DatabaseProvider.Sqlite;
+
+    protected ProcessingHost Host => _host;
+
     private ApiKeyService Keys => _host.Get<ApiKeyService>();
     private UserAdministration Users => _host.Get<UserAdministration>();
 
-    public async Task InitializeAsync() => _host = await ProcessingHost.StartAsync(_temp.Path);
+    public async Task InitializeAsync() => _host = await ProcessingHost.StartAsync(_temp.Path, database: Database);
 
     public async Task DisposeAsync()
     {
@@ -98,8 +105,8 @@ public sealed class AccountsTests : IAsyncLifetime
 
         db.AuditLog.Remove(entry);
         Assert.Throws<InvalidOperationException>(() => db.SaveChanges());
-        var update = await Assert.ThrowsAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync("UPDATE AuditLog SET Actor = 'mallory'"));
-        var delete = await Assert.ThrowsAsync<SqliteException>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM AuditLog"));
+        var update = await Assert.ThrowsAnyAsync<DbException>(() => db.Database.ExecuteSqlRawAsync("UPDATE \"AuditLog\" SET \"Actor\" = 'mallory'"));
+        var delete = await Assert.ThrowsAnyAsync<DbException>(() => db.Database.ExecuteSqlRawAsync("DELETE FROM \"AuditLog\""));
 
         Assert.Contains("append-only", update.Message);
         Assert.Contains("append-only", delete.Message);
@@ -172,6 +179,12 @@ public sealed class AccountsTests : IAsyncLifetime
 
     private async Task<bool> DatabaseFilesContainAsync(string text)
     {
+        if (Database == DatabaseProvider.Postgres)
+        {
+            var connectionString = _host.Get<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.ConnectionString!;
+            return await (await PostgresServer.GetAsync()).FilesContainAsync(connectionString, text);
+        }
+
         SqliteConnection.ClearAllPools();
         var needle = Encoding.UTF8.GetBytes(text);
         foreach (var file in Directory.GetFiles(_temp.Path, "vaas.db*"))

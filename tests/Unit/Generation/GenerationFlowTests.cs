@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Generation;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Tests.Unit.Support;
@@ -7,13 +8,17 @@ using VaasWeb.Tests.Unit.Support;
 namespace VaasWeb.Tests.Unit.Generation;
 
 /// <summary>A generation from request to stored video, against the MiniMax emulator over real HTTP.</summary>
-public sealed class GenerationFlowTests
+public class GenerationFlowTests
 {
+    /// <summary>The database these tests run on; <c>OnPostgres/</c> runs them again on PostgreSQL.</summary>
+    protected virtual DatabaseProvider Database => DatabaseProvider.Sqlite;
+
     [Fact]
     public async Task Generate_PromptAccepted_PollsEveryIntervalThenStoresTheVideo()
     {
         // Long enough phases that polls at 5 s and 10 s see them; done by the third poll.
-        await using var rig = await GenerationRig.StartAsync(emulatorSettings: new { preparing_seconds = 1, queueing_seconds = 7, processing_seconds = 4, render_width = 160 });
+        await using var rig = await GenerationRig.StartAsync(
+            emulatorSettings: new { preparing_seconds = 1, queueing_seconds = 7, processing_seconds = 4, render_width = 160 }, database: Database);
 
         var taskId = await rig.CreateAsync();
         var finished = await rig.WaitForFinishAsync(taskId);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using VaasWeb.Processing.Clips;
+using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Search;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Videos;
@@ -11,16 +12,19 @@ namespace VaasWeb.Tests.Unit.Search;
 /// One real ingestion with the offline providers (pocketsphinx, tesseract, ffmpeg) of a video with speech, drawn
 /// text and a moving picture, then searches by words and by picture, and clips around the hits.
 /// </summary>
-public sealed class SearchIngestionTests : IAsyncLifetime
+public class SearchIngestionTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
     private ProcessingHost _host = null!;
     private ImportedVideo _video = null!;
     private string _source = "";
 
+    /// <summary>The database these tests run on; <c>OnPostgres/</c> runs them again on PostgreSQL.</summary>
+    protected virtual DatabaseProvider Database => DatabaseProvider.Sqlite;
+
     public async Task InitializeAsync()
     {
-        _host = await ProcessingHost.StartAsync(_temp.Combine("data"));
+        _host = await ProcessingHost.StartAsync(_temp.Combine("data"), database: Database);
         _source = await TestMedia.TalkingVideoAsync();
         var incoming = _host.Storage.NewIncomingPath();
         File.Copy(_source, incoming);

@@ -240,3 +240,19 @@ public class HitMomentTests
         Assert.Equal(4, SearchService.MomentOf(segment, "QUARTERLY \u0002SALES\u0003 REPORT"));
     }
 }
+
+[Trait("Category", "Fast")]
+public class TsQueryTests
+{
+    [Theory]
+    [InlineData("open door", "'open' & 'door':*")]
+    [InlineData("open door ", "'open' & 'door'")]
+    [InlineData("\"open the door\"", "'open' <-> 'the' <-> 'door'")]
+    [InlineData("a:b OR (c) NEAR\"d", "'a' <-> 'b' & 'or' & 'c' & 'near' & 'd'")]
+    [InlineData("') | !door & (", "'door':*")]
+    [InlineData("*** ---", null)]
+    public void BuildTsQuery_AnythingTyped_BecomesQuotedWordsAndOperatorsOfOurOwn(string input, string? expected)
+    {
+        Assert.Equal(expected, FtsQuery.BuildTsQuery(input));
+    }
+}

@@ -4,6 +4,7 @@ using System.Text.Json;
 using global::MiniMax.Emulator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
+using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Generation;
 using VaasWeb.Processing.Tasks;
 
@@ -20,10 +21,12 @@ public sealed class GenerationRig : IAsyncDisposable
     private readonly TempDirectory _folder;
     private readonly Dictionary<string, string?> _settings;
     private readonly HttpClient _control;
+    private readonly DatabaseProvider _database;
 
-    private GenerationRig(TempDirectory folder, WebApplication emulator, Dictionary<string, string?> settings)
+    private GenerationRig(TempDirectory folder, WebApplication emulator, Dictionary<string, string?> settings, DatabaseProvider database)
     {
         _folder = folder;
+        _database = database;
         Emulator = emulator;
         _settings = settings;
         _control = new HttpClient { BaseAddress = EmulatorApp.AddressOf(emulator) };
@@ -35,7 +38,8 @@ public sealed class GenerationRig : IAsyncDisposable
 
     public GenerationService Service => Host.Get<GenerationService>();
 
-    public static async Task<GenerationRig> StartAsync(IDictionary<string, string?>? settings = null, object? emulatorSettings = null)
+    public static async Task<GenerationRig> StartAsync(
+        IDictionary<string, string?>? settings = null, object? emulatorSettings = null, DatabaseProvider database = DatabaseProvider.Sqlite)
     {
         var folder = new TempDirectory("generation");
         var emulator = await EmulatorApp.StartAsync($"--Emulator:DataDirectory={folder.Combine("emulator")}");
@@ -54,9 +58,9 @@ public sealed class GenerationRig : IAsyncDisposable
             all[key] = value;
         }
 
-        var rig = new GenerationRig(folder, emulator, all);
+        var rig = new GenerationRig(folder, emulator, all, database);
         await rig.SetAsync(emulatorSettings ?? new { preparing_seconds = 0.2, queueing_seconds = 0.2, processing_seconds = 0.2, render_width = 160 });
-        rig.Host = await ProcessingHost.StartAsync(folder.Combine("data"), all);
+        rig.Host = await ProcessingHost.StartAsync(folder.Combine("data"), all, database: database);
         return rig;
     }
 
@@ -64,7 +68,7 @@ public sealed class GenerationRig : IAsyncDisposable
     public async Task RestartAppAsync()
     {
         await Host.DisposeAsync();
-        Host = await ProcessingHost.StartAsync(_folder.Combine("data"), _settings);
+        Host = await ProcessingHost.StartAsync(_folder.Combine("data"), _settings, database: _database);
     }
 
     public async Task<Guid> CreateAsync(string prompt = "A lighthouse on a cliff at dusk, waves crashing below", string? narration = null, string? voiceId = null) =>

@@ -1,22 +1,26 @@
 using Microsoft.EntityFrameworkCore;
 using Quartz;
 using VaasWeb.Processing.Accounts;
+using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Videos;
 using VaasWeb.Tests.Unit.Support;
 
 namespace VaasWeb.Tests.Unit.Tasks;
 
-/// <summary>Re-running failed tasks in bulk, on a real SQLite file and the real Quartz scheduler (held in standby).</summary>
-public sealed class BulkRerunTests : IAsyncLifetime
+/// <summary>Re-running failed tasks in bulk, on a real database (SQLite here) and the real Quartz scheduler (held in standby).</summary>
+public class BulkRerunTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
     private ProcessingHost _host = null!;
     private IScheduler _scheduler = null!;
 
+    /// <summary>The database these tests run on; <c>OnPostgres/</c> runs them again on PostgreSQL.</summary>
+    protected virtual DatabaseProvider Database => DatabaseProvider.Sqlite;
+
     public async Task InitializeAsync()
     {
-        _host = await ProcessingHost.StartAsync(_temp.Path);
+        _host = await ProcessingHost.StartAsync(_temp.Path, database: Database);
         _scheduler = await _host.Get<ISchedulerFactory>().GetScheduler();
         // The hosted service starts the scheduler once the host has started; hold it after that, so the triggers
         // a re-run makes stay where the test can count them.

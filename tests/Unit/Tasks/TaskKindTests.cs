@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
+using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Tests.Unit.Support;
 
@@ -11,10 +12,13 @@ namespace VaasWeb.Tests.Unit.Tasks;
 /// and a job, registered in the host. The generic machinery schedules it, runs it, cancels it and recovers it
 /// after a crash without knowing anything about it.
 /// </summary>
-public sealed class TaskKindTests : IAsyncLifetime
+public class TaskKindTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = new();
     private ProcessingHost? _host;
+
+    /// <summary>The database these tests run on; <c>OnPostgres/</c> runs them again on PostgreSQL.</summary>
+    protected virtual DatabaseProvider Database => DatabaseProvider.Sqlite;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -54,7 +58,7 @@ public sealed class TaskKindTests : IAsyncLifetime
     {
         var data = _temp.Combine("data");
         Guid taskId;
-        await using (var first = await ProcessingHost.StartAsync(data))
+        await using (var first = await ProcessingHost.StartAsync(data, database: Database))
         {
             // What a killed process leaves: a row of a kind that host does not even know, running on this node.
             await using var db = await first.DbAsync();
@@ -76,7 +80,7 @@ public sealed class TaskKindTests : IAsyncLifetime
         _host = await ProcessingHost.StartAsync(data ?? _temp.Combine("data"), configure: services => services
             .AddTaskKind<CountdownKind>()
             .AddTransient<CountdownJob>()
-            .AddSingleton<CountdownGate>());
+            .AddSingleton<CountdownGate>(), database: Database);
 
     private static async Task<ProcessingTask> QueueAsync(ProcessingHost host, string title)
     {
