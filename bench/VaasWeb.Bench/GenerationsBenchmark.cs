@@ -15,7 +15,9 @@ namespace VaasWeb.Bench;
 /// task is polled and the gaps between its polls (goal: once per interval, never sooner), and the app's CPU and
 /// resident memory. Also the most submits seen in any 60 s against SubmitPerMinute, and a second short run
 /// at 5 a minute where that limit actually binds.
-/// Options: --count 1000 --interval 10 --window 60 --submit-per-minute 2000 --rate-check-count 12 (0 skips it).
+/// Options: --count 1000 --interval 10 --window 60 --submit-per-minute 2000 --rate-check-count 12 (0 skips it);
+/// --compare DIR runs a baseline build (its bin folder, e.g. a copy made before a change) and this one in turn
+/// against the same emulator, --repeat N times, and prints their CPU side by side with the load average of each run.
 /// </summary>
 internal static class GenerationsBenchmark
 {
@@ -45,7 +47,35 @@ internal static class GenerationsBenchmark
         try
         {
             var log = emulator.Services.GetRequiredService<RequestLog>();
-            await MeasurePollingAsync(emulator, log, Path.Combine(work, "vaas"), count, interval, window, submitPerMinute);
+            var baseline = StringOption(args, "--compare");
+            var runs = new List<(string Build, int Round, PollingResult Result)>();
+            var rounds = baseline is null ? 1 : (int)Option(args, "--repeat", 1);
+            for (var round = 1; round <= rounds; round++)
+            {
+                // Alternating, so a neighbour's load falls on both builds alike.
+                foreach (var (name, bin) in baseline is null ? [("this", ThisBuild)] : new[] { ("baseline", baseline), ("change", ThisBuild) })
+                {
+                    if (baseline is not null)
+                    {
+                        Console.WriteLine($"--- {name} ({bin}), round {round} ---");
+                    }
+
+                    var result = await MeasurePollingAsync(emulator, log, bin, Path.Combine(work, $"vaas-{name}-{round}"), count, interval, window, submitPerMinute);
+                    runs.Add((name, round, result));
+                }
+            }
+
+            if (baseline is not null)
+            {
+                Console.WriteLine();
+                Console.WriteLine("=== side by side: app CPU with the generations in flight (idle before them), gaps, load average (1 min) at the window's end ===");
+                foreach (var (build, round, r) in runs)
+                {
+                    Console.WriteLine($"{build,-9} round {round}: CPU {r.Cpu:P1} of one core (idle {r.Idle:P1}); gap min {r.MinGap:0.00} s, p99 {r.P99Gap:0.00} s; "
+                                      + $"{r.PollsPerTaskPerInterval:0.00} polls per task per interval; load {r.Load}");
+                }
+            }
+
             if (rateCheckCount > 0)
             {
                 await CheckSubmitLimitAsync(emulator, log, Path.Combine(work, "vaas-rate"), rateCheckCount, interval);
@@ -59,9 +89,14 @@ internal static class GenerationsBenchmark
         }
     }
 
-    private static async Task MeasurePollingAsync(WebApplication emulator, RequestLog log, string data, int count, double interval, TimeSpan window, int submitPerMinute)
+    private static string ThisBuild => Path.Combine(Repository.Root, "src", "VaasWeb", "bin", "Release", "net10.0");
+
+    private sealed record PollingResult(double Cpu, double Idle, double MinGap, double P99Gap, double PollsPerTaskPerInterval, string Load);
+
+    private static async Task<PollingResult> MeasurePollingAsync(WebApplication emulator, RequestLog log, string bin, string data, int count, double interval, TimeSpan window, int submitPerMinute)
     {
-        await using var app = await StartVaasWebAsync(emulator, data, interval, submitPerMinute);
+        log.Clear();
+        await using var app = await StartVaasWebAsync(emulator, bin, data, interval, submitPerMinute);
         using var http = await Tools.SignedInClientAsync(app.Address);
         Console.WriteLine($"VaasWeb (pid {app.Pid}) polls every {interval} s and submits at most {submitPerMinute} a minute; emulator phases "
                           + $"preparing {PreparingSeconds} s, queueing {QueueingSeconds} s, processing {ProcessingSeconds} s.");
@@ -96,14 +131,17 @@ internal static class GenerationsBenchmark
         Console.WriteLine($"submit   {count} created over REST in {created.TotalSeconds:0.0} s; {accepted.Count} accepted by MiniMax {acceptedAfter.TotalSeconds:0.0} s after the first POST");
         Console.WriteLine($"         {submits.Count} video_generation requests ({submits.Count(s => s.Status != 200)} not 200), "
                           + $"sent over {SendingTime(submits).TotalSeconds:0.0} s; most in any 60 s: {MostInAnyMinute(submits)} (limit {submitPerMinute})");
-        ReportPolls(queries, accepted, interval, wall);
+        var (minGap, p99Gap, perInterval) = ReportPolls(queries, accepted, interval, wall);
+        var load = File.ReadAllText("/proc/loadavg").Split(' ');
         Console.WriteLine($"app      CPU {cpu.TotalSeconds / wall.TotalSeconds:P1} of one core ({cpu.TotalSeconds:0.00} s in {wall.TotalSeconds:0.0} s; "
                           + $"idle before the generations {idle.Cpu.TotalSeconds / idle.Wall.TotalSeconds:P1}); {moved} tasks moved preparing -> queueing in the window");
-        Console.WriteLine($"         RSS start {MiB(rssStart):0.0} MiB, peak {MiB(rssPeak):0.0} MiB, end {MiB(rssEnd):0.0} MiB");
+        Console.WriteLine($"         RSS start {MiB(rssStart):0.0} MiB, peak {MiB(rssPeak):0.0} MiB, end {MiB(rssEnd):0.0} MiB; load average {load[0]} {load[1]} {load[2]}");
+        return new PollingResult(cpu.TotalSeconds / wall.TotalSeconds, idle.Cpu.TotalSeconds / idle.Wall.TotalSeconds, minGap, p99Gap, perInterval,
+            $"{load[0]} {load[1]} {load[2]}");
     }
 
     /// <summary>Per task: how many polls in the window and the time between each two (goal: once per interval, never sooner).</summary>
-    private static void ReportPolls(IReadOnlyList<RequestLogEntry> queries, HashSet<string> accepted, double interval, TimeSpan wall)
+    private static (double MinGap, double P99Gap, double PollsPerTaskPerInterval) ReportPolls(IReadOnlyList<RequestLogEntry> queries, HashSet<string> accepted, double interval, TimeSpan wall)
     {
         var polls = queries.Where(q => q.TaskId is not null).GroupBy(q => q.TaskId!).ToDictionary(g => g.Key, g => g.Select(At).Order().ToArray());
         var perTask = accepted.Select(id => polls.TryGetValue(id, out var times) ? times.Length : 0).ToArray();
@@ -117,13 +155,14 @@ internal static class GenerationsBenchmark
                           + $"p99 {Tools.Percentile(gaps, 99):0.00} s, max {gaps.DefaultIfEmpty(double.NaN).Last():0.00} s ({gaps.Length} gaps)");
         Console.WriteLine($"         tasks polled 0 times: {perTask.Count(n => n == 0)}; tasks polled twice within less than {interval} s: "
                           + $"{gapsPerTask.Count(g => g.Any(gap => gap < interval))}; queries for tasks not accepted above: {polls.Keys.Count(id => !accepted.Contains(id))}");
+        return (gaps.DefaultIfEmpty(double.NaN).First(), Tools.Percentile(gaps, 99), perTask.Sum() / (double)Math.Max(perTask.Length, 1) / intervals);
     }
 
     /// <summary>A fresh app at 5 submits a minute, given more than that: the most sent in any 60 s is the number to read.</summary>
     private static async Task CheckSubmitLimitAsync(WebApplication emulator, RequestLog log, string data, int count, double interval)
     {
         log.Clear();
-        await using var app = await StartVaasWebAsync(emulator, data, interval, RateCheckPerMinute);
+        await using var app = await StartVaasWebAsync(emulator, ThisBuild, data, interval, RateCheckPerMinute);
         using var http = await Tools.SignedInClientAsync(app.Address);
         Console.WriteLine();
         Console.WriteLine($"Submit limit check: {count} generations at {RateCheckPerMinute} a minute, watched for {RateCheckWatch.TotalSeconds:0} s...");
@@ -137,8 +176,8 @@ internal static class GenerationsBenchmark
         Console.WriteLine($"sent at (s after the first): {sentAt}");
     }
 
-    private static Task<ServerProcess> StartVaasWebAsync(WebApplication emulator, string data, double interval, int submitPerMinute) =>
-        ServerProcess.StartAsync(Path.Combine(Repository.Root, "src", "VaasWeb", "bin", "Release", "net10.0"), "/healthz", "VaasWeb.dll",
+    private static Task<ServerProcess> StartVaasWebAsync(WebApplication emulator, string bin, string data, double interval, int submitPerMinute) =>
+        ServerProcess.StartAsync(bin, "/healthz", "VaasWeb.dll",
             "--urls", "http://127.0.0.1:{port}", "--Storage:DataDirectory", data, "--Logging:LogLevel:Default", "Warning",
             "--MiniMax:BaseUrl", EmulatorApp.AddressOf(emulator).ToString(), "--MiniMax:ApiKey", ApiKey,
             "--MiniMax:PollIntervalSeconds", interval.ToString(CultureInfo.InvariantCulture),
@@ -211,6 +250,12 @@ internal static class GenerationsBenchmark
         DateTimeOffset.Parse(entry.At, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     private static double MiB(long bytes) => bytes / (1024.0 * 1024);
+
+    private static string? StringOption(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? Path.GetFullPath(args[index + 1]) : null;
+    }
 
     private static double Option(string[] args, string name, double fallback)
     {

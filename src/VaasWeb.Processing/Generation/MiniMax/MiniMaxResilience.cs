@@ -25,7 +25,9 @@ public static class MiniMaxResilience
     {
         services.AddSingleton<SubmitRateGate>();
         services.AddTransient<SubmitThrottleHandler>();
-        var client = services.AddHttpClient<MiniMaxClient>();
+        // No per-request logging: a poll is a request, a hundred a second with 1,000 in flight. Failures still reach
+        // the log as MiniMaxException through the poller, the submit job and the retrieve job.
+        var client = services.AddHttpClient<MiniMaxClient>().RemoveAllLoggers();
         client.AddResilienceHandler("minimax", (pipeline, context) =>
             Configure(pipeline, context.ServiceProvider.GetRequiredService<IOptions<MiniMaxOptions>>().Value));
         // Inside the pipeline: every attempt, retries included, counts against the submit rate.
