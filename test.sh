@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit and component tests, then end-to-end tests against the real app
-# (real ffmpeg, tesseract, pocketsphinx, real SQLite, Debian's Chromium). Installs them with apt when missing.
+# (real ffmpeg, tesseract, pocketsphinx, real SQLite, a throwaway PostgreSQL 15 the tests start themselves, Debian's
+# Chromium). Installs them with apt when missing.
 # Prints "N passed, N failed" last and exits non-zero when anything failed.
 # ./test.sh --fast runs only the pure unit tests (no ffmpeg, no emulator, no browser; under a minute), the quick loop
 # while working; everything else is the whole suite, as CI runs it.
@@ -15,7 +16,7 @@ if [ "${1:-}" = "--fast" ]; then
   dotnet test tests/Unit -c Release --filter "Category=Fast" --logger "trx" --results-directory "$results" "$@"
   status=$?
 else
-  ensure_commands "${VAAS_TOOLS[@]}" chromium:chromium redis-server:redis-server || exit 1
+  ensure_commands "${VAAS_TOOLS[@]}" "${TEST_TOOLS[@]}" chromium:chromium redis-server:redis-server || exit 1
   dotnet test VaasWeb.sln -c Release --logger "trx" --results-directory "$results" "$@"
   status=$?
 fi

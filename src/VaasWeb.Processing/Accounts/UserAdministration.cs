@@ -153,6 +153,23 @@ public sealed class UserAdministration(IServiceScopeFactory scopes, AuditTrail a
     /// </summary>
     public async Task<FirstAdminResult> EnsureFirstAdminAsync(string? email, string? password)
     {
+        // Nodes of a cluster starting together race to make the roles and the first admin: the one that loses hits a
+        // unique index, and on a second look finds what the winner made.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryEnsureFirstAdminAsync(email, password);
+            }
+            catch (Exception e) when (e is Microsoft.EntityFrameworkCore.DbUpdateException or InvalidOperationException && attempt < 3)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+        }
+    }
+
+    private async Task<FirstAdminResult> TryEnsureFirstAdminAsync(string? email, string? password)
+    {
         await using var scope = scopes.CreateAsyncScope();
         await EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>());
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();

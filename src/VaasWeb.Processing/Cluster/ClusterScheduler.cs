@@ -20,8 +20,14 @@ public static class ClusterScheduler
     /// </summary>
     public static readonly TimeSpan CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
 
-    public static void UseClusteredStore(IQuartzBuilder quartz, ClusterMode cluster)
+    public static void UseClusteredStore(IQuartzBuilder quartz, ClusterMode cluster, WorkerIdentity worker)
     {
+        // Quartz's instance is the node: its rows in qrtz_scheduler_state are what NodeWatch reads.
+        quartz.ConfigureScheduler(options =>
+        {
+            options.InstanceId = worker.Id;
+            options.GenerateInstanceId = false;
+        });
         quartz.UsePersistentStore(store =>
         {
             store.UsePostgres(cluster.ConnectionString ?? "");
@@ -38,10 +44,6 @@ public static class ClusterScheduler
     /// <summary>The node's Quartz instance is named after <c>Worker:Id</c>, and the nodes watch each other.</summary>
     public static void AddNodeServices(IServiceCollection services)
     {
-        services.AddOptions<QuartzSchedulerOptions>().PostConfigure<WorkerIdentity>((options, worker) =>
-        {
-            options.InstanceId = worker.Id;
-        });
         services.AddSingleton<ClusterNodes>();
         services.AddSingleton<NodeWatch>();
         services.AddHostedService(provider => provider.GetRequiredService<NodeWatch>());

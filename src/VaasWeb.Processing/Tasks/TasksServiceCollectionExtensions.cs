@@ -36,7 +36,8 @@ public static class TasksServiceCollectionExtensions
         {
             if (cluster.IsClustered)
             {
-                ClusterScheduler.UseClusteredStore(quartz, cluster);
+                var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+                ClusterScheduler.UseClusteredStore(quartz, cluster, WorkerIdentity.Resolve(configuration["Worker:Id"], storage));
             }
             else
             {

@@ -48,6 +48,7 @@ public class AccountsTests : IAsyncLifetime
             Assert.Equal(created.Secret.Split('_')[1], row.Prefix);
         }
 
+        Assert.True(await DatabaseFilesContainAsync(created.Key.Name), "the scan sees what is stored");
         Assert.False(await DatabaseFilesContainAsync(created.Secret.Split('_', 3)[2]));
         Assert.Equal(owner.UserId, (await Keys.FindAsync(created.Secret, CancellationToken.None))?.UserId);
     }
