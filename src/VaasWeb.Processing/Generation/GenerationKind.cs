@@ -36,11 +36,7 @@ internal sealed class GenerationKind(
     public async Task RecoverAsync(IReadOnlyList<ProcessingTask> orphaned, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var since = lifecycle.Now - SubmitRateGate.Window;
-        gate.Seed(await db.Generations.AsNoTracking()
-            .Where(g => g.SubmittedAt != null && g.SubmittedAt > since)
-            .Select(g => g.SubmittedAt!.Value)
-            .ToListAsync(cancellationToken));
+        await GenerationSubmitJob.SyncWindowAsync(db, gate, lifecycle.Now, cancellationToken);
 
         var ids = orphaned.Select(t => t.Id).ToArray();
         var inFlight = await db.Generations.AsNoTracking().Where(g => ids.Contains(g.TaskId)).OrderBy(g => g.AcceptedAt).ToListAsync(cancellationToken);

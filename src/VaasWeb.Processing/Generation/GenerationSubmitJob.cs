@@ -70,7 +70,13 @@ public sealed class GenerationSubmitJob(
     private async Task SyncWindowAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var since = lifecycle.Now - SubmitRateGate.Window;
+        await SyncWindowAsync(db, gate, lifecycle.Now, cancellationToken);
+    }
+
+    /// <summary>The rate window becomes the sends of the last minute that the database recorded (a restart, other nodes).</summary>
+    internal static async Task SyncWindowAsync(VaasDbContext db, SubmitRateGate gate, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var since = now - SubmitRateGate.Window;
         gate.Seed(await db.Generations.AsNoTracking()
             .Where(g => g.SubmittedAt != null && g.SubmittedAt > since)
             .Select(g => g.SubmittedAt!.Value)
