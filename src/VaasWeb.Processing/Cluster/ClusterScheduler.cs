@@ -20,6 +20,12 @@ public static class ClusterScheduler
     /// </summary>
     public static readonly TimeSpan CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How often an idle node looks for work queued on another node. Quartz wakes the node that queued a job at once,
+    /// but the others only at their next look: its default of 30 s would leave a free node idle beside a busy one.
+    /// </summary>
+    public static readonly TimeSpan IdleWaitTime = TimeSpan.FromSeconds(2);
+
     public static void UseClusteredStore(IQuartzBuilder quartz, ClusterMode cluster, WorkerIdentity worker)
     {
         // Quartz's instance is the node: its rows in qrtz_scheduler_state are what NodeWatch reads.
@@ -27,6 +33,7 @@ public static class ClusterScheduler
         {
             options.InstanceId = worker.Id;
             options.GenerateInstanceId = false;
+            options.IdleWaitTime = IdleWaitTime;
         });
         quartz.UsePersistentStore(store =>
         {

@@ -31,6 +31,9 @@ public sealed class AppProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The app's process id: its children (ffmpeg and the other tools) have it as their parent.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts the app on a free port with <paramref name="settings"/> and waits until it answers.</summary>
     public static async Task<AppProcess> StartAsync(string dataDirectory, IDictionary<string, string?>? settings = null)
     {
@@ -67,9 +70,19 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>Runs <c>admin …</c> against <paramref name="dataDirectory"/>, with the settings the tests' apps use.</summary>
-    public static async Task<CommandResult> AdminAsync(string dataDirectory, params string[] command)
+    public static Task<CommandResult> AdminAsync(string dataDirectory, params string[] command) =>
+        AdminAsync(dataDirectory, new Dictionary<string, string?>(), command);
+
+    /// <summary>Runs <c>admin …</c> with <paramref name="settings"/> on top (another database, another node name).</summary>
+    public static async Task<CommandResult> AdminAsync(string dataDirectory, IDictionary<string, string?> settings, params string[] command)
     {
-        using var process = Process.Start(Start(["admin", .. command, .. Settings(dataDirectory).SelectMany(s => new[] { $"--{s.Key}", s.Value! })]))!;
+        var all = new Dictionary<string, string?>(Settings(dataDirectory));
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        using var process = Process.Start(Start(["admin", .. command, .. all.SelectMany(s => new[] { $"--{s.Key}", s.Value ?? "" })]))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
