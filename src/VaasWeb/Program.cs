@@ -24,7 +24,17 @@ await using (app)
 {
     app.UseVaasWeb();
     app.MapVaasWeb();
-    await app.StartAsync();
+    try
+    {
+        await app.StartAsync();
+    }
+    catch (Exception e) when (SettingErrors.Describe(e) is { } wrong)
+    {
+        // Found only once the services start (a media root that is not writable, a node name in use).
+        await Console.Error.WriteLineAsync(wrong);
+        return 1;
+    }
+
     await app.LogStartupSummaryAsync();
     await app.WaitForShutdownAsync();
 }

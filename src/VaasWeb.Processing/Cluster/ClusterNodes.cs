@@ -14,6 +14,22 @@ public sealed class ClusterNodes(ClusterMode cluster) : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(cluster.ConnectionString ?? "");
 
+    /// <summary>
+    /// The node checked in under <paramref name="id"/> within <paramref name="within"/> of <paramref name="now"/>: another
+    /// process with the same <c>Worker:Id</c>, which Quartz would take for this one. None before Quartz made its tables.
+    /// </summary>
+    public async Task<ClusterNode?> CheckedInRecentlyAsync(string id, DateTimeOffset now, TimeSpan within, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await ListAsync(cancellationToken)).FirstOrDefault(n => n.Id == id && now - n.LastCheckin < within);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return null;
+        }
+    }
+
     public async Task<IReadOnlyList<ClusterNode>> ListAsync(CancellationToken cancellationToken)
     {
         await using var command = _source.CreateCommand(

@@ -44,10 +44,21 @@ public sealed class NodeWatch(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Runs before Quartz starts (registered first): a recent check-in under this name is another live process,
+        // unless it is this node's previous run, which marked its clean stop.
+        var now = clock.GetUtcNow();
+        if (await nodes.CheckedInRecentlyAsync(worker.Id, now, ClusterScheduler.CheckinMisfireThreshold, cancellationToken) is { } taken
+            && !StoppedCleanly(worker.Id))
+        {
+            throw new ClusterConfigurationException(
+                $"Worker:Id '{worker.Id}' is taken: a node with that name checked in {(now - taken.LastCheckin).TotalSeconds:0} s ago. "
+                + $"Give every node its own Worker:Id; if that node was this one and it just stopped, start again after {ClusterScheduler.CheckinMisfireThreshold.TotalSeconds:0} s.");
+        }
+
         try
         {
             Directory.CreateDirectory(MarksDirectory);
-            await File.WriteAllTextAsync(MarkOf(worker.Id), $"{worker.Id} {Environment.MachineName} {clock.GetUtcNow():O}\n", cancellationToken);
+            await File.WriteAllTextAsync(MarkOf(worker.Id), $"{worker.Id} {Environment.MachineName} {clock.GetUtcNow():O} {RunningMark}\n", cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -165,6 +176,35 @@ public sealed class NodeWatch(
         foreach (var task in requeued)
         {
             await queue.EnsureScheduledAsync(task, cancellationToken);
+        }
+    }
+
+    /// <summary>After Quartz has stopped (it stops first: registered later): the mark says this run ended cleanly.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await File.WriteAllTextAsync(MarkOf(worker.Id), $"{worker.Id} {Environment.MachineName} {clock.GetUtcNow():O} {StoppedMark}\n", CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(e, "Could not mark this node's clean stop in {Folder}; starting it again within {Seconds} s will be refused", MarksDirectory, ClusterScheduler.CheckinMisfireThreshold.TotalSeconds);
+        }
+    }
+
+    private const string RunningMark = "running";
+    private const string StoppedMark = "stopped";
+
+    private bool StoppedCleanly(string nodeId)
+    {
+        try
+        {
+            return File.ReadAllText(MarkOf(nodeId)).TrimEnd().EndsWith(StoppedMark, StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

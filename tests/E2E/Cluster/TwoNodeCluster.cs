@@ -42,7 +42,7 @@ public sealed class TwoNodeCluster : IAsyncLifetime
         _database = await (await PostgresServer.GetAsync()).CreateEmptyDatabaseAsync();
         var (a, b) = (StartAsync(A), StartAsync(B));
         await Task.WhenAll(a, b);
-        var key = await AppProcess.AdminAsync(DataOf(A), Settings(A), "create-key", "--user", VaasApp.AdminEmail, "--name", "cluster");
+        var key = await AppProcess.AdminAsync(DataOf(A), Common(A), "create-key", "--user", VaasApp.AdminEmail, "--name", "cluster");
         AdminApiKey = key.ExitCode == 0 ? key.LastLine : throw new InvalidOperationException($"No API key: {key}");
     }
 
@@ -50,6 +50,17 @@ public sealed class TwoNodeCluster : IAsyncLifetime
 
     /// <summary>A crash: the node and its tools are gone at once.</summary>
     public Task KillAsync(string node) => _nodes[node].KillAsync();
+
+    /// <summary>An operator's stop: the node hands its work back and exits.</summary>
+    public Task StopAsync(string node) => _nodes[node].StopAsync();
+
+    /// <summary>The settings a node named <paramref name="node"/> starts with, in <paramref name="dataDirectory"/> unless its own.</summary>
+    public Dictionary<string, string?> Settings(string node, string? dataDirectory = null)
+    {
+        var settings = Common(node);
+        settings["Storage:DataDirectory"] = dataDirectory ?? DataOf(node);
+        return settings;
+    }
 
     /// <summary>Starts <paramref name="node"/> again under its name, as an operator would after a crash.</summary>
     public async Task RestartAsync(string node)
@@ -75,7 +86,7 @@ public sealed class TwoNodeCluster : IAsyncLifetime
 
     private async Task StartAsync(string node)
     {
-        var started = await AppProcess.StartAsync(DataOf(node), Settings(node));
+        var started = await AppProcess.StartAsync(DataOf(node), Common(node));
         lock (_nodes)
         {
             _nodes[node] = started;
@@ -84,7 +95,7 @@ public sealed class TwoNodeCluster : IAsyncLifetime
 
     private string DataOf(string node) => _temp.Combine(node);
 
-    private Dictionary<string, string?> Settings(string node) => new()
+    private Dictionary<string, string?> Common(string node) => new()
     {
         ["Worker:Id"] = node,
         ["Storage:MediaRoot"] = MediaRoot,

@@ -169,6 +169,23 @@ public sealed class TwoNodeTests(TwoNodeCluster cluster, BrowserFixture browser)
         Assert.Contains(B, scheduler.ToJsonString());
     }
 
+    [Fact]
+    public async Task ASecondProcessUnderALiveNodesName_IsRefused_ButANodeStoppedCleanlyStartsAgainAtOnce()
+    {
+        var twin = await AppProcess.RunRefusedAsync(_temp.Combine("twin"), cluster.Settings(A, _temp.Combine("twin")));
+
+        Assert.True(twin.ExitCode == 1, $"{twin}");
+        Assert.Matches(
+            $"^VaasWeb cannot start, a setting is wrong:\\n  - Worker:Id '{A}' is taken: a node with that name checked in [0-9]+ s ago\\. Give every node its own Worker:Id; "
+            + "if that node was this one and it just stopped, start again after 15 s\\.$", twin.Errors.Trim());
+
+        await cluster.StopAsync(B);
+        await cluster.RestartAsync(B);
+
+        var health = JsonNode.Parse(await (await cluster.Api(B).GetAsync("/healthz")).Content.ReadAsStringAsync())!;
+        Assert.Contains(B, health["checks"]!["scheduler"]!.ToJsonString());
+    }
+
     public void Dispose() => _temp.Dispose();
 
     /// <summary>Waits until a step after the probe runs; the node that runs it and the step.</summary>

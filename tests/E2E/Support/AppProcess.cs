@@ -144,6 +144,18 @@ public sealed class AppProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>What an operator's stop does (SIGTERM, as systemd sends): the app shuts down cleanly, then exits.</summary>
+    public async Task StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(patience.Token);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
