@@ -26,6 +26,7 @@ internal static class ApiExtensions
         app.MapSearchApi();
         app.MapGenerationApi();
         app.MapVideoApi();
+        app.MapSubtitleApi();
         app.MapAuditApi();
         app.MapApiKeyApi();
         return app;

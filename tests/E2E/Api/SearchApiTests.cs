@@ -42,6 +42,30 @@ public sealed class SearchApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Subtitles_AreTheSpeechSegments_AsValidWebVttAndSrt_AndAnUnknownVideoIs404()
+    {
+        await using var db = await _app.DbAsync();
+        var speech = db.TextSegments.Where(t => t.VideoId == Guid.Parse(_videoId) && t.Source == Processing.Search.TextSource.Speech).OrderBy(t => t.StartSeconds).ToList();
+        Assert.NotEmpty(speech);
+
+        var vtt = await _http.GetAsync($"/api/videos/{_videoId}/subtitles.vtt");
+        var srt = await _http.GetAsync($"/api/videos/{_videoId}/subtitles.srt");
+
+        Assert.Equal(("text/vtt", "application/x-subrip"), (vtt.Content.Headers.ContentType!.MediaType, srt.Content.Headers.ContentType!.MediaType));
+        var cues = WebVttCheck.AssertValid(await vtt.Content.ReadAsStringAsync());
+        Assert.Equal(Math.Round(speech[0].StartSeconds, 3), cues[0].Start);
+        Assert.Equal(string.Join(' ', speech.Select(t => t.Text)).Split(' ', StringSplitOptions.RemoveEmptyEntries), cues.SelectMany(c => c.Lines).SelectMany(l => l.Split(' ')));
+        Assert.Contains(cues, c => c.Start <= TestMedia.SpokenAtSeconds + 1 && c.End > TestMedia.SpokenAtSeconds);
+        var numbered = (await srt.Content.ReadAsStringAsync()).Split("\r\n\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Enumerable.Range(1, cues.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), numbered.Select(b => b.Split("\r\n")[0]));
+        Assert.Equal(cues.Select(c => TimeSpan.FromSeconds(c.Start).ToString(@"hh\:mm\:ss\,fff")), numbered.Select(b => b.Split("\r\n")[1][..12]));
+
+        var missing = await _http.GetAsync($"/api/videos/{Guid.NewGuid()}/subtitles.vtt");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.StartsWith("There is no video", (await SeedApiClient.ReadJsonAsync(missing))["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Search_WithoutAQuery_Is400()
     {
         var response = await _http.GetAsync("/api/search");

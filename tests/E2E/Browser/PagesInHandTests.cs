@@ -100,6 +100,26 @@ public sealed class PagesInHandTests(BrowserFixture browser, HardContentApp cont
         await Shot(page, $"layout-task-details-{screen}");
     }
 
+    [Fact]
+    public async Task VideoPage_WithSpeech_ShowsItsSubtitlesInThePlayer_AndOffersThemAsFiles()
+    {
+        var page = await (await browser.NewContextAsync(content.App.BaseAddress, 1400, 900)).NewPageAsync();
+        await page.GotoAsync($"/videos/{content.TalkingVideoId}");
+        await Assertions.Expect(page.GetByTestId("circuit")).ToHaveAttributeAsync("data-live", "true");
+
+        // The player loaded the track itself (with the page's cookie) and holds its cues.
+        var cues = await page.WaitForFunctionAsync("""
+            () => { const track = document.querySelector('video').textTracks[0];
+                    return track && track.kind === 'captions' && track.mode === 'showing' && track.cues && track.cues.length > 0 && track.cues.length; }
+            """);
+        Assert.True(await cues.JsonValueAsync<int>() > 0);
+        await Assertions.Expect(page.GetByTestId("download-vtt")).ToHaveAttributeAsync("download", "meeting notes.vtt");
+        var srt = await page.APIRequest.GetAsync((await page.GetByTestId("download-srt").GetAttributeAsync("href"))!);
+        Assert.Equal(200, srt.Status);
+        Assert.StartsWith("1\r\n00:00:", await srt.TextAsync());
+        await Shot(page, "video-subtitles-desktop");
+    }
+
     [Theory]
     [MemberData(nameof(Screens))]
     public async Task EveryPage_HasNoSeriousOrCriticalAccessibilityViolation_InLightAndDark(int width, int height, string screen)

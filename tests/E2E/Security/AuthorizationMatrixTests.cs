@@ -55,6 +55,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ("POST", "/api/search/image", "/api/search/image", Need.Viewer),
         ("POST", "/api/clips", "/api/clips", Need.Viewer),
         ("POST", "/api/videos/{videoId:guid}/ask", $"/api/videos/{Id}/ask", Need.Viewer),
+        ("GET", "/api/videos/{videoId:guid}/subtitles.vtt", $"/api/videos/{Id}/subtitles.vtt", Need.Viewer),
+        ("GET", "/api/videos/{videoId:guid}/subtitles.srt", $"/api/videos/{Id}/subtitles.srt", Need.Viewer),
         ("DELETE", "/api/videos/{videoId:guid}", $"/api/videos/{Id}", Need.Admin),
         ("POST", "/api/generations/", "/api/generations", Need.Uploader),
         ("GET", "/api/generations/{taskId:guid}", $"/api/generations/{Id}", Need.Viewer),
