@@ -19,7 +19,8 @@ namespace VaasWeb.Bench;
 /// --compare DIR runs a baseline build (its bin folder, e.g. a copy made before a change) and this one in turn
 /// against the same emulator, --repeat N times, and prints their CPU side by side with the load average of each run;
 /// --nodes 2 runs each build as a cluster instead (PostgreSQL + Redis, two app processes, the generations created half
-/// on each node), and reports each node's CPU, how many generations each polled, and the gaps over both.
+/// on each node), and reports each node's CPU, how many generations each polled, and the gaps over both; --warm adds a
+/// second window right after the first, on a warm process with no status changes.
 /// </summary>
 internal static class GenerationsBenchmark
 {
@@ -43,6 +44,7 @@ internal static class GenerationsBenchmark
         var submitPerMinute = (int)Option(args, "--submit-per-minute", 2000);
         var rateCheckCount = (int)Option(args, "--rate-check-count", 12);
         var nodes = (int)Option(args, "--nodes", 1);
+        var warmWindow = args.Contains("--warm");
         var work = Directory.CreateTempSubdirectory("vaasweb-generations-bench-").FullName;
         await using var cluster = nodes > 1 ? await ClusterBackends.StartAsync() : null;
         var emulator = await EmulatorApp.StartAsync($"--Emulator:DataDirectory={Path.Combine(work, "emulator")}",
@@ -64,7 +66,7 @@ internal static class GenerationsBenchmark
                         Console.WriteLine($"--- {name} ({bin}), round {round} ---");
                     }
 
-                    var result = await MeasurePollingAsync(emulator, log, bin, Path.Combine(work, $"vaas-{name}-{round}"), count, interval, window, submitPerMinute, cluster, nodes);
+                    var result = await MeasurePollingAsync(emulator, log, bin, Path.Combine(work, $"vaas-{name}-{round}"), count, interval, window, submitPerMinute, cluster, nodes, warmWindow);
                     runs.Add((name, round, result));
                 }
             }
@@ -78,7 +80,7 @@ internal static class GenerationsBenchmark
                     var perNode = nodes > 1 ? $" [{string.Join(", ", r.Nodes.Select(n => $"{n.Name} {n.Cpu:P1} ({n.Polled} polled)"))}]" : "";
                     Console.WriteLine($"{build,-9} round {round}: CPU {r.Cpu:P1} of one core{(nodes > 1 ? " per node on average" : "")} (idle {r.Idle:P1}){perNode}; "
                                       + $"gap min {r.MinGap:0.00} s, p99 {r.P99Gap:0.00} s, {r.TooClose} closer than {interval - 0.5} s; "
-                                      + $"{r.PollsPerTaskPerInterval:0.00} polls per task per interval; load {r.Load}");
+                                      + $"{r.PollsPerTaskPerInterval:0.00} polls per task per interval{(r.Warm is { } w ? $"; warm window {w:P1}" : "")}; load {r.Load}");
                 }
             }
 
@@ -99,10 +101,10 @@ internal static class GenerationsBenchmark
 
     private sealed record NodeResult(string Name, double Cpu, double Idle, string Polled);
 
-    private sealed record PollingResult(double Cpu, double Idle, double MinGap, double P99Gap, int TooClose, double PollsPerTaskPerInterval, string Load, IReadOnlyList<NodeResult> Nodes);
+    private sealed record PollingResult(double Cpu, double Idle, double MinGap, double P99Gap, int TooClose, double PollsPerTaskPerInterval, string Load, IReadOnlyList<NodeResult> Nodes, double? Warm);
 
     private static async Task<PollingResult> MeasurePollingAsync(WebApplication emulator, RequestLog log, string bin, string data, int count, double interval, TimeSpan window,
-        int submitPerMinute, ClusterBackends? cluster, int nodes)
+        int submitPerMinute, ClusterBackends? cluster, int nodes, bool warmWindow)
     {
         log.Clear();
         var apps = new List<(string Name, ServerProcess App)>();
@@ -125,7 +127,7 @@ internal static class GenerationsBenchmark
                 }
             }
 
-            return await MeasurePollingAsync(emulator, log, apps, count, interval, window, submitPerMinute, cluster, database);
+            return await MeasurePollingAsync(emulator, log, apps, count, interval, window, submitPerMinute, cluster, database, warmWindow);
         }
         finally
         {
@@ -137,7 +139,7 @@ internal static class GenerationsBenchmark
     }
 
     private static async Task<PollingResult> MeasurePollingAsync(WebApplication emulator, RequestLog log, List<(string Name, ServerProcess App)> apps, int count, double interval,
-        TimeSpan window, int submitPerMinute, ClusterBackends? cluster, string? database)
+        TimeSpan window, int submitPerMinute, ClusterBackends? cluster, string? database, bool warmWindow)
     {
         var clients = new List<HttpClient>();
         foreach (var (_, app) in apps)
@@ -210,7 +212,19 @@ internal static class GenerationsBenchmark
             http.Dispose();
         }
 
-        return new PollingResult(nodeResults.Average(n => n.Cpu), nodeResults.Average(n => n.Idle), minGap, p99Gap, tooClose, perInterval, $"{load[0]} {load[1]} {load[2]}", nodeResults);
+        // A second window right after: the same polls on a warm process (the JIT's tiering of the polling path is over),
+        // and no status changes (queueing lasts until well after it).
+        double? warm = null;
+        if (warmWindow)
+        {
+            log.Clear();
+            var again = await CpuSharesAsync(apps, window);
+            warm = again.Average(c => c.Cpu.TotalSeconds / c.Wall.TotalSeconds);
+            Console.WriteLine($"warm     a second window of {again[0].Wall.TotalSeconds:0.0} s, no status changes: CPU {string.Join(", ", again.Select((c, i) => $"{apps[i].Name} {c.Cpu.TotalSeconds / c.Wall.TotalSeconds:P1}"))}");
+            ReportPolls(log.Entries(EndpointNames.Query), accepted, interval, again[0].Wall);
+        }
+
+        return new PollingResult(nodeResults.Average(n => n.Cpu), nodeResults.Average(n => n.Idle), minGap, p99Gap, tooClose, perInterval, $"{load[0]} {load[1]} {load[2]}", nodeResults, warm);
     }
 
     /// <summary>Per task: how many polls in the window and the time between each two (goal: once per interval, never sooner).</summary>
