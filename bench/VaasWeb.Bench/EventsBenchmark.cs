@@ -121,7 +121,7 @@ internal static class EventsBenchmark
     }
 
     /// <summary>VaasWeb's own host (Program's wiring) on a free port, data in <paramref name="work"/>.</summary>
-    internal static async Task<WebApplication> StartHostAsync(string work)
+    internal static async Task<WebApplication> StartHostAsync(string work, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -135,6 +135,11 @@ internal static class EventsBenchmark
         builder.Configuration["Board:AllowAnonymousViewers"] = "true";
         builder.Configuration["Admin:Email"] = Tools.AdminEmail;
         builder.Configuration["Admin:Password"] = Tools.AdminPassword;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.Configuration[key] = value;
+        }
+
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddVaasWeb();
         var app = builder.Build();

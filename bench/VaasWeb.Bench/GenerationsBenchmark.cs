@@ -17,7 +17,10 @@ namespace VaasWeb.Bench;
 /// at 5 a minute where that limit actually binds.
 /// Options: --count 1000 --interval 10 --window 60 --submit-per-minute 2000 --rate-check-count 12 (0 skips it);
 /// --compare DIR runs a baseline build (its bin folder, e.g. a copy made before a change) and this one in turn
-/// against the same emulator, --repeat N times, and prints their CPU side by side with the load average of each run.
+/// against the same emulator, --repeat N times, and prints their CPU side by side with the load average of each run;
+/// --nodes 2 runs each build as a cluster instead (PostgreSQL + Redis, two app processes, the generations created half
+/// on each node), and reports each node's CPU, how many generations each polled, and the gaps over both; --warm adds a
+/// second window right after the first, on a warm process with no status changes.
 /// </summary>
 internal static class GenerationsBenchmark
 {
@@ -40,7 +43,10 @@ internal static class GenerationsBenchmark
         var window = TimeSpan.FromSeconds(Option(args, "--window", 60));
         var submitPerMinute = (int)Option(args, "--submit-per-minute", 2000);
         var rateCheckCount = (int)Option(args, "--rate-check-count", 12);
+        var nodes = (int)Option(args, "--nodes", 1);
+        var warmWindow = args.Contains("--warm");
         var work = Directory.CreateTempSubdirectory("vaasweb-generations-bench-").FullName;
+        await using var cluster = nodes > 1 ? await ClusterBackends.StartAsync() : null;
         var emulator = await EmulatorApp.StartAsync($"--Emulator:DataDirectory={Path.Combine(work, "emulator")}",
             $"--Emulator:PreparingSeconds={PreparingSeconds}", $"--Emulator:QueueingSeconds={QueueingSeconds}",
             $"--Emulator:ProcessingSeconds={ProcessingSeconds}", "--Logging:LogLevel:Default=Warning");
@@ -60,7 +66,7 @@ internal static class GenerationsBenchmark
                         Console.WriteLine($"--- {name} ({bin}), round {round} ---");
                     }
 
-                    var result = await MeasurePollingAsync(emulator, log, bin, Path.Combine(work, $"vaas-{name}-{round}"), count, interval, window, submitPerMinute);
+                    var result = await MeasurePollingAsync(emulator, log, bin, Path.Combine(work, $"vaas-{name}-{round}"), count, interval, window, submitPerMinute, cluster, nodes, warmWindow);
                     runs.Add((name, round, result));
                 }
             }
@@ -68,11 +74,13 @@ internal static class GenerationsBenchmark
             if (baseline is not null)
             {
                 Console.WriteLine();
-                Console.WriteLine("=== side by side: app CPU with the generations in flight (idle before them), gaps, load average (1 min) at the window's end ===");
+                Console.WriteLine($"=== side by side ({nodes} node{(nodes > 1 ? "s" : "")}): app CPU with the generations in flight (idle before them), gaps, load average (1 min) at the window's end ===");
                 foreach (var (build, round, r) in runs)
                 {
-                    Console.WriteLine($"{build,-9} round {round}: CPU {r.Cpu:P1} of one core (idle {r.Idle:P1}); gap min {r.MinGap:0.00} s, p99 {r.P99Gap:0.00} s; "
-                                      + $"{r.PollsPerTaskPerInterval:0.00} polls per task per interval; load {r.Load}");
+                    var perNode = nodes > 1 ? $" [{string.Join(", ", r.Nodes.Select(n => $"{n.Name} {n.Cpu:P1} ({n.Polled} polled)"))}]" : "";
+                    Console.WriteLine($"{build,-9} round {round}: CPU {r.Cpu:P1} of one core{(nodes > 1 ? " per node on average" : "")} (idle {r.Idle:P1}){perNode}; "
+                                      + $"gap min {r.MinGap:0.00} s, p99 {r.P99Gap:0.00} s, {r.TooClose} closer than {interval - 0.5} s; "
+                                      + $"{r.PollsPerTaskPerInterval:0.00} polls per task per interval{(r.Warm is { } w ? $"; warm window {w:P1}" : "")}; load {r.Load}");
                 }
             }
 
@@ -91,24 +99,65 @@ internal static class GenerationsBenchmark
 
     private static string ThisBuild => Path.Combine(Repository.Root, "src", "VaasWeb", "bin", "Release", "net10.0");
 
-    private sealed record PollingResult(double Cpu, double Idle, double MinGap, double P99Gap, double PollsPerTaskPerInterval, string Load);
+    private sealed record NodeResult(string Name, double Cpu, double Idle, string Polled);
 
-    private static async Task<PollingResult> MeasurePollingAsync(WebApplication emulator, RequestLog log, string bin, string data, int count, double interval, TimeSpan window, int submitPerMinute)
+    private sealed record PollingResult(double Cpu, double Idle, double MinGap, double P99Gap, int TooClose, double PollsPerTaskPerInterval, string Load, IReadOnlyList<NodeResult> Nodes, double? Warm);
+
+    private static async Task<PollingResult> MeasurePollingAsync(WebApplication emulator, RequestLog log, string bin, string data, int count, double interval, TimeSpan window,
+        int submitPerMinute, ClusterBackends? cluster, int nodes, bool warmWindow)
     {
         log.Clear();
-        await using var app = await StartVaasWebAsync(emulator, bin, data, interval, submitPerMinute);
-        using var http = await Tools.SignedInClientAsync(app.Address);
-        Console.WriteLine($"VaasWeb (pid {app.Pid}) polls every {interval} s and submits at most {submitPerMinute} a minute; emulator phases "
-                          + $"preparing {PreparingSeconds} s, queueing {QueueingSeconds} s, processing {ProcessingSeconds} s.");
+        var apps = new List<(string Name, ServerProcess App)>();
+        string? database = null;
+        try
+        {
+            if (cluster is null)
+            {
+                apps.Add(("node", await StartVaasWebAsync(emulator, bin, data, interval, submitPerMinute)));
+            }
+            else
+            {
+                // As scripts/cluster.sh: one database and media root, a data folder each; the first node migrates and makes the admin.
+                database = await cluster.CreateDatabaseAsync();
+                for (var i = 0; i < nodes; i++)
+                {
+                    var name = $"node-{(char)('a' + i)}";
+                    apps.Add((name, await StartVaasWebAsync(emulator, bin, Path.Combine(data, name), interval, submitPerMinute,
+                        cluster.NodeArguments(name, database, Path.Combine(data, "media")))));
+                }
+            }
+
+            return await MeasurePollingAsync(emulator, log, apps, count, interval, window, submitPerMinute, cluster, database, warmWindow);
+        }
+        finally
+        {
+            foreach (var (_, app) in apps)
+            {
+                await app.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<PollingResult> MeasurePollingAsync(WebApplication emulator, RequestLog log, List<(string Name, ServerProcess App)> apps, int count, double interval,
+        TimeSpan window, int submitPerMinute, ClusterBackends? cluster, string? database, bool warmWindow)
+    {
+        var clients = new List<HttpClient>();
+        foreach (var (_, app) in apps)
+        {
+            clients.Add(await Tools.SignedInClientAsync(app.Address));
+        }
+
+        Console.WriteLine($"VaasWeb ({string.Join(", ", apps.Select(a => $"{a.Name} pid {a.App.Pid}"))}) polls every {interval} s and submits at most {submitPerMinute} a minute; "
+                          + $"emulator phases preparing {PreparingSeconds} s, queueing {QueueingSeconds} s, processing {ProcessingSeconds} s.");
 
         // What the app costs with nothing in flight, to read the window's numbers against. Measured once the start's
         // JIT tiering and first background runs are over: they take most of the first half-minute.
         await Task.Delay(TimeSpan.FromSeconds(30));
-        var idle = await CpuShareAsync(app, TimeSpan.FromSeconds(15));
+        var idle = await CpuSharesAsync(apps, TimeSpan.FromSeconds(15));
 
-        Console.WriteLine($"Creating {count} generations over REST...");
+        Console.WriteLine($"Creating {count} generations over REST{(apps.Count > 1 ? $", spread over the {apps.Count} nodes" : "")}...");
         var clock = Stopwatch.StartNew();
-        await CreateGenerationsAsync(http, count, "A lighthouse on a cliff at dusk, waves crashing below");
+        await CreateGenerationsAsync(clients, count, "A lighthouse on a cliff at dusk, waves crashing below");
         var created = clock.Elapsed;
         // At the configured rate, plus time for the app to write each one; a slower app is reported, not waited for.
         var submits = await WaitForAcceptedAsync(log, count, TimeSpan.FromMinutes((double)count / submitPerMinute) + TimeSpan.FromMinutes(3));
@@ -118,30 +167,68 @@ internal static class GenerationsBenchmark
         Console.WriteLine($"Watching the polls for {window.TotalSeconds:0} s...");
         log.Clear();
         var windowStart = DateTimeOffset.UtcNow;
-        var rssStart = app.ResidentBytes();
-        var ((cpu, wall), rssPeak) = await app.MeasurePeakAsync(() => CpuShareAsync(app, window));
-        var rssEnd = app.ResidentBytes();
+        var rssStart = apps.Select(a => a.App.ResidentBytes()).ToArray();
+        var (cpus, rssPeak) = await apps[0].App.MeasurePeakAsync(() => CpuSharesAsync(apps, window));
+        var rssEnd = apps.Select(a => a.App.ResidentBytes()).ToArray();
         var queries = log.Entries(EndpointNames.Query);
+        var wall = cpus[0].Wall;
 
         // Each of these moves from preparing to queueing in the window, a change the app writes once at its next poll.
         var moved = submits.Where(s => s.Status == 200).Select(s => At(s).AddSeconds(PreparingSeconds)).Count(at => at >= windowStart && at < windowStart + wall);
 
+        // Which node holds each generation: the one whose submit job sent it, named on its task.
+        var polledBy = new Dictionary<string, string>();
+        if (cluster is not null && database is not null)
+        {
+            foreach (var line in (await cluster.QueryAsync(database, "SELECT \"WorkerId\", count(*) FROM \"Tasks\" GROUP BY \"WorkerId\"")).Split('\n'))
+            {
+                var parts = line.Split(' ');
+                polledBy[parts[0]] = parts.Length > 1 ? parts[1] : "?";
+            }
+        }
+
         Console.WriteLine();
-        Console.WriteLine($"=== generations: {accepted.Count} of {count} in flight, poll interval {interval} s, window {wall.TotalSeconds:0.0} s ===");
+        Console.WriteLine($"=== generations: {accepted.Count} of {count} in flight on {apps.Count} node{(apps.Count > 1 ? "s" : "")}, poll interval {interval} s, window {wall.TotalSeconds:0.0} s ===");
         Console.WriteLine($"submit   {count} created over REST in {created.TotalSeconds:0.0} s; {accepted.Count} accepted by MiniMax {acceptedAfter.TotalSeconds:0.0} s after the first POST");
         Console.WriteLine($"         {submits.Count} video_generation requests ({submits.Count(s => s.Status != 200)} not 200), "
                           + $"sent over {SendingTime(submits).TotalSeconds:0.0} s; most in any 60 s: {MostInAnyMinute(submits)} (limit {submitPerMinute})");
-        var (minGap, p99Gap, perInterval) = ReportPolls(queries, accepted, interval, wall);
+        var (minGap, p99Gap, tooClose, perInterval) = ReportPolls(queries, accepted, interval, wall);
         var load = File.ReadAllText("/proc/loadavg").Split(' ');
-        Console.WriteLine($"app      CPU {cpu.TotalSeconds / wall.TotalSeconds:P1} of one core ({cpu.TotalSeconds:0.00} s in {wall.TotalSeconds:0.0} s; "
-                          + $"idle before the generations {idle.Cpu.TotalSeconds / idle.Wall.TotalSeconds:P1}); {moved} tasks moved preparing -> queueing in the window");
-        Console.WriteLine($"         RSS start {MiB(rssStart):0.0} MiB, peak {MiB(rssPeak):0.0} MiB, end {MiB(rssEnd):0.0} MiB; load average {load[0]} {load[1]} {load[2]}");
-        return new PollingResult(cpu.TotalSeconds / wall.TotalSeconds, idle.Cpu.TotalSeconds / idle.Wall.TotalSeconds, minGap, p99Gap, perInterval,
-            $"{load[0]} {load[1]} {load[2]}");
+        var nodeResults = new List<NodeResult>();
+        for (var i = 0; i < apps.Count; i++)
+        {
+            var cpu = cpus[i].Cpu.TotalSeconds / cpus[i].Wall.TotalSeconds;
+            var idleShare = idle[i].Cpu.TotalSeconds / idle[i].Wall.TotalSeconds;
+            var polled = polledBy.GetValueOrDefault(apps[i].Name, apps.Count == 1 ? $"{accepted.Count}" : "0");
+            nodeResults.Add(new NodeResult(apps[i].Name, cpu, idleShare, polled));
+            Console.WriteLine($"{(i == 0 ? "app" : ""),-8} {(apps.Count > 1 ? $"{apps[i].Name} ({polled} generations held) " : "")}CPU {cpu:P1} of one core "
+                              + $"({cpus[i].Cpu.TotalSeconds:0.00} s in {cpus[i].Wall.TotalSeconds:0.0} s; idle before the generations {idleShare:P1}); "
+                              + $"RSS start {MiB(rssStart[i]):0.0} MiB, end {MiB(rssEnd[i]):0.0} MiB{(i == 0 ? $", peak {MiB(rssPeak):0.0} MiB" : "")}");
+        }
+
+        Console.WriteLine($"         {moved} tasks moved preparing -> queueing in the window; load average {load[0]} {load[1]} {load[2]}");
+        foreach (var http in clients)
+        {
+            http.Dispose();
+        }
+
+        // A second window right after: the same polls on a warm process (the JIT's tiering of the polling path is over),
+        // and no status changes (queueing lasts until well after it).
+        double? warm = null;
+        if (warmWindow)
+        {
+            log.Clear();
+            var again = await CpuSharesAsync(apps, window);
+            warm = again.Average(c => c.Cpu.TotalSeconds / c.Wall.TotalSeconds);
+            Console.WriteLine($"warm     a second window of {again[0].Wall.TotalSeconds:0.0} s, no status changes: CPU {string.Join(", ", again.Select((c, i) => $"{apps[i].Name} {c.Cpu.TotalSeconds / c.Wall.TotalSeconds:P1}"))}");
+            ReportPolls(log.Entries(EndpointNames.Query), accepted, interval, again[0].Wall);
+        }
+
+        return new PollingResult(nodeResults.Average(n => n.Cpu), nodeResults.Average(n => n.Idle), minGap, p99Gap, tooClose, perInterval, $"{load[0]} {load[1]} {load[2]}", nodeResults, warm);
     }
 
     /// <summary>Per task: how many polls in the window and the time between each two (goal: once per interval, never sooner).</summary>
-    private static (double MinGap, double P99Gap, double PollsPerTaskPerInterval) ReportPolls(IReadOnlyList<RequestLogEntry> queries, HashSet<string> accepted, double interval, TimeSpan wall)
+    private static (double MinGap, double P99Gap, int TooClose, double PollsPerTaskPerInterval) ReportPolls(IReadOnlyList<RequestLogEntry> queries, HashSet<string> accepted, double interval, TimeSpan wall)
     {
         var polls = queries.Where(q => q.TaskId is not null).GroupBy(q => q.TaskId!).ToDictionary(g => g.Key, g => g.Select(At).Order().ToArray());
         var perTask = accepted.Select(id => polls.TryGetValue(id, out var times) ? times.Length : 0).ToArray();
@@ -153,9 +240,12 @@ internal static class GenerationsBenchmark
                           + $"per task min {perTask.DefaultIfEmpty().Min()}, max {perTask.DefaultIfEmpty().Max()}");
         Console.WriteLine($"         gap between one task's polls: min {gaps.DefaultIfEmpty(double.NaN).First():0.00} s, p50 {Tools.Percentile(gaps, 50):0.00} s, "
                           + $"p99 {Tools.Percentile(gaps, 99):0.00} s, max {gaps.DefaultIfEmpty(double.NaN).Last():0.00} s ({gaps.Length} gaps)");
-        Console.WriteLine($"         tasks polled 0 times: {perTask.Count(n => n == 0)}; tasks polled twice within less than {interval} s: "
-                          + $"{gapsPerTask.Count(g => g.Any(gap => gap < interval))}; queries for tasks not accepted above: {polls.Keys.Count(id => !accepted.Contains(id))}");
-        return (gaps.DefaultIfEmpty(double.NaN).First(), Tools.Percentile(gaps, 99), perTask.Sum() / (double)Math.Max(perTask.Length, 1) / intervals);
+        // The poller's promise: never two polls of one task closer than the interval less its tick tolerance (0.5 s).
+        var floor = interval - 0.5;
+        var tooClose = gapsPerTask.Count(g => g.Any(gap => gap < floor));
+        Console.WriteLine($"         tasks polled 0 times: {perTask.Count(n => n == 0)}; tasks polled twice within less than {floor} s: {tooClose}; "
+                          + $"queries for tasks not accepted above: {polls.Keys.Count(id => !accepted.Contains(id))}");
+        return (gaps.DefaultIfEmpty(double.NaN).First(), Tools.Percentile(gaps, 99), tooClose, perTask.Sum() / (double)Math.Max(perTask.Length, 1) / intervals);
     }
 
     /// <summary>A fresh app at 5 submits a minute, given more than that: the most sent in any 60 s is the number to read.</summary>
@@ -164,9 +254,10 @@ internal static class GenerationsBenchmark
         log.Clear();
         await using var app = await StartVaasWebAsync(emulator, ThisBuild, data, interval, RateCheckPerMinute);
         using var http = await Tools.SignedInClientAsync(app.Address);
+        HttpClient[] nodes = [http];
         Console.WriteLine();
         Console.WriteLine($"Submit limit check: {count} generations at {RateCheckPerMinute} a minute, watched for {RateCheckWatch.TotalSeconds:0} s...");
-        await CreateGenerationsAsync(http, count, "A paper boat drifting down a rain gutter");
+        await CreateGenerationsAsync(nodes, count, "A paper boat drifting down a rain gutter");
         await Task.Delay(RateCheckWatch);
         var submits = log.Entries(EndpointNames.VideoGeneration);
         var first = submits.Count == 0 ? default : At(submits[0]);
@@ -176,17 +267,17 @@ internal static class GenerationsBenchmark
         Console.WriteLine($"sent at (s after the first): {sentAt}");
     }
 
-    private static Task<ServerProcess> StartVaasWebAsync(WebApplication emulator, string bin, string data, double interval, int submitPerMinute) =>
-        ServerProcess.StartAsync(bin, "/healthz", "VaasWeb.dll",
+    private static Task<ServerProcess> StartVaasWebAsync(WebApplication emulator, string bin, string data, double interval, int submitPerMinute, params string[] more) =>
+        ServerProcess.StartAsync(bin, "/healthz", ["VaasWeb.dll",
             "--urls", "http://127.0.0.1:{port}", "--Storage:DataDirectory", data, "--Logging:LogLevel:Default", "Warning",
             "--MiniMax:BaseUrl", EmulatorApp.AddressOf(emulator).ToString(), "--MiniMax:ApiKey", ApiKey,
             "--MiniMax:PollIntervalSeconds", interval.ToString(CultureInfo.InvariantCulture),
             "--MiniMax:SubmitPerMinute", submitPerMinute.ToString(CultureInfo.InvariantCulture), "--MiniMax:IngestResults", "false",
-            "--Admin:Email", Tools.AdminEmail, "--Admin:Password", Tools.AdminPassword);
+            "--Admin:Email", Tools.AdminEmail, "--Admin:Password", Tools.AdminPassword, .. more]);
 
-    private static async Task CreateGenerationsAsync(HttpClient http, int count, string prompt) =>
+    private static async Task CreateGenerationsAsync(IReadOnlyList<HttpClient> nodes, int count, string prompt) =>
         await Parallel.ForEachAsync(Enumerable.Range(1, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, cancellationToken) =>
-            (await http.PostAsJsonAsync("/api/generations", new { prompt = $"{prompt}, take {i}" }, cancellationToken)).EnsureSuccessStatusCode());
+            (await nodes[i % nodes.Count].PostAsJsonAsync("/api/generations", new { prompt = $"{prompt}, take {i}" }, cancellationToken)).EnsureSuccessStatusCode());
 
     /// <summary>Every submit the emulator saw once <paramref name="count"/> were accepted, or when the time is up.</summary>
     private static async Task<IReadOnlyList<RequestLogEntry>> WaitForAcceptedAsync(RequestLog log, int count, TimeSpan timeout)
@@ -213,15 +304,22 @@ internal static class GenerationsBenchmark
         }
     }
 
-    /// <summary>The app's CPU time (user + system, from /proc/pid/stat) over a wait of <paramref name="duration"/>.</summary>
-    private static async Task<(TimeSpan Cpu, TimeSpan Wall)> CpuShareAsync(ServerProcess app, TimeSpan duration)
+    /// <summary>Each app's CPU time (user + system, from /proc/pid/stat) over the same wait of <paramref name="duration"/>.</summary>
+    private static async Task<(TimeSpan Cpu, TimeSpan Wall)[]> CpuSharesAsync(List<(string Name, ServerProcess App)> apps, TimeSpan duration)
     {
-        using var process = Process.GetProcessById(app.Pid);
-        var before = process.TotalProcessorTime;
+        var processes = apps.Select(a => Process.GetProcessById(a.App.Pid)).ToArray();
+        var before = processes.Select(p => p.TotalProcessorTime).ToArray();
         var clock = Stopwatch.StartNew();
         await Task.Delay(duration);
-        process.Refresh();
-        return (process.TotalProcessorTime - before, clock.Elapsed);
+        var result = new (TimeSpan, TimeSpan)[processes.Length];
+        for (var i = 0; i < processes.Length; i++)
+        {
+            processes[i].Refresh();
+            result[i] = (processes[i].TotalProcessorTime - before[i], clock.Elapsed);
+            processes[i].Dispose();
+        }
+
+        return result;
     }
 
     /// <summary>The limit is a sliding window, not a per-minute average: a burst of the whole limit at once is allowed.</summary>

@@ -11,6 +11,8 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>
     ["search"] = SearchBenchmark.RunAsync,
     ["generations"] = GenerationsBenchmark.RunAsync,
     ["rerun"] = RerunBenchmark.RunAsync,
+    ["cluster-ingest"] = ClusterIngestBenchmark.RunAsync,
+    ["push"] = PushBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -85,6 +85,61 @@ public sealed class TaskLifecycle(
         }
     }
 
+    /// <summary>
+    /// Several <see cref="ChangeRunningAsync(Guid, Func{VaasDbContext, ProcessingTask, DateTimeOffset, Task{bool}})"/>
+    /// in one context and one transaction, for work that reports many tasks at once (the generation poller: a hundred
+    /// a second). <paramref name="load"/> may bring the rows the changes read into the context in one query first. Any
+    /// failure (a write that raced with another, a database error) falls back to one write per task, so each change
+    /// lands as it would alone. Returns one result per change, in order.
+    /// </summary>
+    public async Task<IReadOnlyList<TaskChange?>> ChangeRunningAsync(IReadOnlyList<(Guid TaskId, Func<VaasDbContext, ProcessingTask, DateTimeOffset, Task<bool>> Change)> changes,
+        Func<VaasDbContext, IReadOnlyList<Guid>, Task>? load = null)
+    {
+        if (changes.Count > 1)
+        {
+            try
+            {
+                await using var db = await dbFactory.CreateDbContextAsync();
+                var ids = changes.Select(c => c.TaskId).Distinct().ToList();
+                var tasks = await db.Tasks.Include(t => t.Video).Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id);
+                if (load is not null)
+                {
+                    await load(db, ids);
+                }
+
+                var now = Now;
+                var results = new TaskChange?[changes.Count];
+                for (var i = 0; i < changes.Count; i++)
+                {
+                    if (tasks.TryGetValue(changes[i].TaskId, out var task))
+                    {
+                        results[i] = new TaskChange(task, task.State == TaskState.InProgress && await changes[i].Change(db, task, now));
+                    }
+                }
+
+                await db.SaveChangesAsync();
+                foreach (var task in results.Where(r => r is { Changed: true }).Select(r => r!.Task).Distinct())
+                {
+                    await PublishAsync(task);
+                }
+
+                return results;
+            }
+            catch (Exception e) when (e is not InvalidOperationException)
+            {
+                logger.LogDebug(e, "A batch of {Count} task changes failed; writing them one by one", changes.Count);
+            }
+        }
+
+        var one = new List<TaskChange?>(changes.Count);
+        foreach (var (taskId, change) in changes)
+        {
+            one.Add(await ChangeRunningAsync(taskId, change));
+        }
+
+        return one;
+    }
+
     /// <summary>Ends a running task (see <see cref="ChangeRunningAsync"/>).</summary>
     public Task<TaskChange?> EndAsync(Guid taskId, Action<ProcessingTask, DateTimeOffset> end) =>
         ChangeRunningAsync(taskId, (_, task, now) =>

@@ -97,6 +97,27 @@ public sealed class GenerationPollTests
     }
 
     [Fact]
+    public async Task Poll_SeveralChangeInTheSameTick_EachShownOnceAndAllComplete()
+    {
+        // Accepted together, so their polls run in the same tick and their changes are written as one batch.
+        await using var rig = await GenerationRig.StartAsync(emulatorSettings: new { preparing_seconds = 2, queueing_seconds = 5, processing_seconds = 0.5, render_width = 160 });
+        var taskIds = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            taskIds.Add(await rig.CreateAsync($"A lighthouse on a cliff at dusk, take {i}"));
+        }
+
+        foreach (var taskId in taskIds)
+        {
+            var finished = await rig.WaitForFinishAsync(taskId, TimeSpan.FromSeconds(60));
+            Assert.True(finished.State == TaskState.Completed, $"{finished.State}: {finished.ErrorCode} {finished.ErrorMessage}");
+            var statuses = rig.Host.Events.For(taskId).Select(s => s.StepDetail).Where(d => d?.StartsWith("MiniMax: ", StringComparison.Ordinal) == true && !d.Contains(';', StringComparison.Ordinal)).ToList();
+            Assert.Contains("MiniMax: Queueing", statuses);
+            Assert.Equal(statuses.Distinct().Count(), statuses.Count);
+        }
+    }
+
+    [Fact]
     public async Task Cancel_WhileMiniMaxWorks_StopsPollingAndSaysWho()
     {
         await using var rig = await GenerationRig.StartAsync(emulatorSettings: new { preparing_seconds = 60 });
