@@ -1,0 +1,32 @@
+using ModelContextProtocol.AspNetCore;
+using VaasWeb.Security;
+
+namespace VaasWeb.Mcp;
+
+/// <summary>The MCP server at <c>/mcp</c> (Streamable HTTP) for agents: the same services and sentences as the REST API.</summary>
+internal static class McpExtensions
+{
+    public const string Path = "/mcp";
+
+    public static IServiceCollection AddVaasMcp(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddSingleton<ToolCaller>();
+        services.AddMcpServer(options => options.ServerInfo = new() { Name = "VaasWeb", Version = typeof(McpExtensions).Assembly.GetName().Version?.ToString() ?? "1.0" })
+            // Stateless: every POST is answered on its own, so any node of a cluster serves any call (no sticky
+            // sessions), clients of the 2026-07-28 revision (the C# SDK) are served natively, and clients that
+            // still open with `initialize` (the TypeScript SDK) get their answer too. No tool needs to call back
+            // to the client, which is all a session would add.
+            .WithHttpTransport(transport => transport.SessionMode = HttpServerSessionMode.Stateless)
+            .WithTools<VideoTools>(ToolResults.Wire)
+            .WithTools<GenerationTools>(ToolResults.Wire);
+        return services;
+    }
+
+    /// <summary>Signed in like the REST API (X-Api-Key or the cookie); each tool then checks the caller's role.</summary>
+    public static IEndpointRouteBuilder MapVaasMcp(this IEndpointRouteBuilder app)
+    {
+        app.MapMcp(Path).RequireAuthorization(Policies.Viewer).ExcludeFromDescription();
+        return app;
+    }
+}
