@@ -12,7 +12,20 @@ internal static class McpExtensions
     {
         services.AddHttpContextAccessor();
         services.AddSingleton<ToolCaller>();
-        services.AddMcpServer(options => options.ServerInfo = new() { Name = "VaasWeb", Version = typeof(McpExtensions).Assembly.GetName().Version?.ToString() ?? "1.0" })
+        services.AddMcpServer(options =>
+            {
+                options.ServerInfo = new() { Name = "VaasWeb", Version = typeof(McpExtensions).Assembly.GetName().Version?.ToString() ?? "1.0" };
+                options.Filters.Request.ListToolsFilters.Add(next => async (context, cancellationToken) =>
+                {
+                    var result = await next(context, cancellationToken);
+                    foreach (var tool in result.Tools)
+                    {
+                        tool.OutputSchema = tool.OutputSchema is { } schema ? ToolSchemas.WithoutTrueSchemas(schema) : null;
+                    }
+
+                    return result;
+                });
+            })
             // Stateless: every POST is answered on its own, so any node of a cluster serves any call (no sticky
             // sessions), clients of the 2026-07-28 revision (the C# SDK) are served natively, and clients that
             // still open with `initialize` (the TypeScript SDK) get their answer too. No tool needs to call back

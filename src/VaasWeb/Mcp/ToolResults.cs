@@ -41,7 +41,8 @@ internal static class ToolResults
 
     private static JsonSerializerOptions CreateWire()
     {
-        var options = new JsonSerializerOptions(ModelContextProtocol.McpJsonUtilities.DefaultOptions);
+        // Not a copy of the SDK's options: their enum converter (no naming policy) would come before the API's.
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
         HostingExtensions.ConfigureWireFormat(options);
         return options;
     }
