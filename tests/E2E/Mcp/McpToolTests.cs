@@ -165,7 +165,7 @@ public sealed class McpToolTests(McpAppFixture fixture)
     }
 
     [Fact]
-    public async Task NoKey_401()
+    public async Task NoKey_401_AndGetOrDelete_405()
     {
         using var anonymous = fixture.App.CreateHttpClient(null);
         var initialize = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}""",
@@ -177,6 +177,10 @@ public sealed class McpToolTests(McpAppFixture fixture)
         var response = await anonymous.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        // Stateless: no stream to open and no session to end.
+        using var admin = fixture.App.CreateHttpClient();
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await admin.GetAsync("/mcp")).StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await admin.DeleteAsync("/mcp")).StatusCode);
         await Assert.ThrowsAnyAsync<Exception>(async () => await (await fixture.ConnectAsync("not-a-key")).DisposeAsync());
     }
 
