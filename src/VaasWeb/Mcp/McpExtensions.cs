@@ -40,6 +40,10 @@ internal static class McpExtensions
     public static IEndpointRouteBuilder MapVaasMcp(this IEndpointRouteBuilder app)
     {
         app.MapMcp(Path).RequireAuthorization(Policies.Viewer).ExcludeFromDescription();
+        // Stateless maps only POST; the transport's answer for the stream (GET) and the session end (DELETE) is 405,
+        // which clients expect, rather than the not-found page routing would fall through to.
+        app.MapMethods(Path, [HttpMethods.Get, HttpMethods.Delete], () => Results.StatusCode(StatusCodes.Status405MethodNotAllowed))
+            .RequireAuthorization(Policies.Viewer).ExcludeFromDescription();
         return app;
     }
 }
