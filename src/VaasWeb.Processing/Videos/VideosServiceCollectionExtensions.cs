@@ -9,6 +9,7 @@ public static class VideosServiceCollectionExtensions
     {
         services.AddSingleton<VideoImporter>();
         services.AddSingleton<VideoDeletion>();
+        services.AddSingleton<VideoQueries>();
         return services;
     }
 }

@@ -79,24 +79,29 @@ internal static class GenerationEndpoints
         return app;
     }
 
-    private static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult, ValidationProblem>> CreateAsync(
-        GenerationRequest? request, HttpContext http, GenerationService generations, CancellationToken cancellationToken)
+    private static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult, ValidationProblem>> CreateAsync(
+        GenerationRequest? request, HttpContext http, GenerationService generations, CancellationToken cancellationToken) =>
+        SubmitAsync(request is null ? null : new GenerationInput(
+            request.Prompt, request.Model, request.Duration, request.Resolution, request.PromptOptimizer,
+            request.FirstFrame, request.FirstFrameId, null, request.Narration?.Text, request.Narration?.VoiceId, http.Actor()), generations, cancellationToken);
+
+    /// <summary>Stores a generation request for the submit job, or says what is wrong with it; the MCP tool <c>generate_video</c> calls it too.</summary>
+    internal static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult, ValidationProblem>> SubmitAsync(
+        GenerationInput? input, GenerationService generations, CancellationToken cancellationToken)
     {
         if (!generations.IsConfigured)
         {
             return TypedResults.Problem(NotConfigured, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
-        if (request is null)
+        if (input is null)
         {
             return TypedResults.Problem("Send a JSON body: {\"prompt\": \"...\"}.", statusCode: StatusCodes.Status400BadRequest);
         }
 
         try
         {
-            var task = await generations.CreateAsync(new GenerationInput(
-                request.Prompt, request.Model, request.Duration, request.Resolution, request.PromptOptimizer,
-                request.FirstFrame, request.FirstFrameId, null, request.Narration?.Text, request.Narration?.VoiceId, http.Actor()), cancellationToken);
+            var task = await generations.CreateAsync(input, cancellationToken);
             var id = task.Id.ToString();
             return TypedResults.Accepted($"/api/generations/{id}", new GenerationAccepted("Generation queued", id, $"/api/generations/{id}"));
         }
@@ -109,7 +114,7 @@ internal static class GenerationEndpoints
         }
     }
 
-    private static async Task<Results<Ok<GenerationResponse>, NotFound<TaskNotFoundResponse>>> GetAsync(
+    internal static async Task<Results<Ok<GenerationResponse>, NotFound<TaskNotFoundResponse>>> GetAsync(
         Guid taskId, GenerationService generations, CancellationToken cancellationToken) =>
         await generations.GetAsync(taskId, cancellationToken) is { } view
             ? TypedResults.Ok(GenerationResponse.Of(view))

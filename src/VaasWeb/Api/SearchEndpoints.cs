@@ -48,7 +48,11 @@ public sealed record AskResponse(string Answer, IReadOnlyList<Citation> Citation
 /// <summary>Search by words and by picture, clips around hits, questions about a video.</summary>
 internal static class SearchEndpoints
 {
-    private const long MaxPictureBytes = 20 * 1024 * 1024;
+    internal const long MaxPictureBytes = 20 * 1024 * 1024;
+
+    internal const string AskSomething = "Ask a question: {\"question\": \"...\"}.";
+
+    internal static string PictureTooLarge => $"A picture may be at most {Processing.Uploads.Bytes.Format(MaxPictureBytes)}.";
 
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
@@ -65,7 +69,7 @@ internal static class SearchEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchTextAsync(
+    internal static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchTextAsync(
         string? q, Guid? video, int? limit, SearchService searchService, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(q))
@@ -92,15 +96,22 @@ internal static class SearchEndpoints
 
         if (file.Length > MaxPictureBytes)
         {
-            return TypedResults.Problem($"A picture may be at most {Processing.Uploads.Bytes.Format(MaxPictureBytes)}.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            return TypedResults.Problem(PictureTooLarge, statusCode: StatusCodes.Status413PayloadTooLarge);
         }
 
+        return await SearchPictureAsync(file.CopyToAsync, video, limit, searchService, cancellationToken);
+    }
+
+    /// <summary>Picture search over a picture <paramref name="write"/> puts in a file of its own; the MCP clip tool calls it too.</summary>
+    internal static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchPictureAsync(
+        Func<Stream, CancellationToken, Task> write, Guid? video, int? limit, SearchService searchService, CancellationToken cancellationToken)
+    {
         var path = Path.Combine(Path.GetTempPath(), $"vaas-picture-{Guid.NewGuid():N}");
         try
         {
             await using (var stream = File.Create(path))
             {
-                await file.CopyToAsync(stream, cancellationToken);
+                await write(stream, cancellationToken);
             }
 
             var result = await searchService.SearchImageAsync(path, video, limit ?? 10, cancellationToken);
@@ -116,7 +127,7 @@ internal static class SearchEndpoints
         }
     }
 
-    private static async Task<Results<Ok<ClipResponse>, ProblemHttpResult>> CutClipAsync(
+    internal static async Task<Results<Ok<ClipResponse>, ProblemHttpResult>> CutClipAsync(
         ClipRequest request, ClipService clips, CancellationToken cancellationToken)
     {
         try
@@ -130,12 +141,12 @@ internal static class SearchEndpoints
         }
     }
 
-    private static async Task<Results<Ok<AskResponse>, ProblemHttpResult>> AskAsync(
+    internal static async Task<Results<Ok<AskResponse>, ProblemHttpResult>> AskAsync(
         Guid videoId, AskRequest request, VideoQuestions questions, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Question))
         {
-            return TypedResults.Problem("Ask a question: {\"question\": \"...\"}.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(AskSomething, statusCode: StatusCodes.Status400BadRequest);
         }
 
         try

@@ -110,10 +110,17 @@ internal static class SeedEndpoints
             return TypedResults.Problem("The body must be JSON like {\"video_path\": \"videos/<file>.mp4\"}.", statusCode: StatusCodes.Status400BadRequest);
         }
 
+        return await QueueAsync(body?.VideoPath, request.HttpContext.Actor(), storage, importer, cancellationToken);
+    }
+
+    /// <summary>Queues the ingestion of a video path as <c>process-video</c> takes it; the MCP tool <c>process_video</c> calls it too.</summary>
+    internal static async Task<Results<Ok<ProcessVideoResponse>, ProblemHttpResult>> QueueAsync(
+        string? videoPath, Processing.Accounts.Actor actor, MediaStorage storage, VideoImporter importer, CancellationToken cancellationToken)
+    {
         string path;
         try
         {
-            path = storage.ResolveExistingFile(body?.VideoPath);
+            path = storage.ResolveExistingFile(videoPath);
         }
         catch (MediaPathException e)
         {
@@ -124,7 +131,7 @@ internal static class SeedEndpoints
 
         try
         {
-            var queued = await importer.QueueIngestionAsync(path, request.HttpContext.Actor(), cancellationToken);
+            var queued = await importer.QueueIngestionAsync(path, actor, cancellationToken);
             var message = queued.TaskAlreadyQueued ? "Task already enqueued for processing" : "Task enqueued for processing";
             return TypedResults.Ok(new ProcessVideoResponse(message, queued.Task!.Id, queued.Video.Id));
         }
@@ -134,7 +141,7 @@ internal static class SeedEndpoints
         }
     }
 
-    private static async Task<Results<Ok<TaskStatusResponse>, NotFound<TaskNotFoundResponse>>> GetTaskStatusAsync(
+    internal static async Task<Results<Ok<TaskStatusResponse>, NotFound<TaskNotFoundResponse>>> GetTaskStatusAsync(
         string taskId, TaskLifecycle lifecycle, CancellationToken cancellationToken)
     {
         var task = Guid.TryParse(taskId, out var id) ? await lifecycle.GetSnapshotAsync(id, cancellationToken) : null;

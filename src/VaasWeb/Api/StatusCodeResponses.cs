@@ -44,6 +44,9 @@ internal static class StatusCodeResponses
         return app;
     }
 
+    /// <summary>What a caller whose role is too low is told (403), here and by the MCP tools.</summary>
+    public const string Forbidden = "Your account's role does not allow this.";
+
     /// <summary>A browser asking for a page; a script (it sends an API key) never is, whatever it accepts.</summary>
     public static bool IsPageRequest(HttpContext context) =>
         HttpMethods.IsGet(context.Request.Method)
@@ -61,7 +64,7 @@ internal static class StatusCodeResponses
             StatusCodes.Status404NotFound => $"There is nothing at {http.Request.Path}.",
             StatusCodes.Status401Unauthorized => http.Items[Security.AccountEndpoints.ProblemDetailKey] as string
                 ?? $"Sign in, or send an API key in the {Processing.Accounts.ApiKeyService.HeaderName} header.",
-            StatusCodes.Status403Forbidden => "Your account's role does not allow this.",
+            StatusCodes.Status403Forbidden => Forbidden,
             StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed at {http.Request.Path}.",
             _ => null,
         };

@@ -85,6 +85,10 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ("POST", "/account/logout", "/account/logout", Need.Viewer),
         ("*", "/hubs/tasks/negotiate", "/hubs/tasks/negotiate?negotiateVersion=1", Need.Board),
         ("*", "/hubs/tasks", "/hubs/tasks", Need.Board),
+        // Signed in as any role; each tool then checks the role it needs (McpToolTests).
+        ("POST", "/mcp/", "/mcp", Need.Viewer),
+        ("GET", "/mcp", "/mcp", Need.Viewer),
+        ("DELETE", "/mcp", "/mcp", Need.Viewer),
     ];
 
     private static readonly (string Route, string Path, Need Need)[] Pages =
