@@ -7,6 +7,7 @@ using VaasWeb.Components;
 using VaasWeb.Processing;
 using VaasWeb.Realtime;
 using VaasWeb.Security;
+using VaasWeb.Webhooks;
 
 namespace VaasWeb;
 
@@ -29,6 +30,7 @@ internal static class HostingExtensions
         builder.Services.AddVaasSecurity();
         builder.Services.AddVaasRealtime(builder.Configuration);
         builder.Services.AddVaasApi(builder.Configuration);
+        builder.Services.AddSingleton<Processing.Webhooks.IWebhookPayload, WebhookPayload>();
         builder.Services.AddOpenApi(options => options.AddVaasDescription());
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // Messages at the bottom centre: a message about a button never covers the buttons next to it.
@@ -54,6 +56,7 @@ internal static class HostingExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapVaasApi();
+        app.MapWebhookApi();
         app.MapVaasRealtime();
         // The API's description is no secret; reading it signs nobody in.
         app.MapOpenApi().AllowAnonymous();
