@@ -54,7 +54,7 @@ public sealed class WebhookTargets(IOptions<WebhookOptions> options)
     }
 
     /// <summary>The addresses a connection to <paramref name="host"/> may use; throws <see cref="WebhookTargetRefusedException"/> for any other.</summary>
-    internal async Task<IPAddress[]> AllowedAddressesAsync(string host, CancellationToken cancellationToken)
+    public async Task<IPAddress[]> AllowedAddressesAsync(string host, CancellationToken cancellationToken)
     {
         var addresses = await ResolveAsync(host, cancellationToken);
         if (!options.Value.AllowPrivateNetworks && addresses.FirstOrDefault(a => !IsPublic(a)) is { } inside)
