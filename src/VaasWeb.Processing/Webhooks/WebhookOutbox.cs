@@ -98,8 +98,8 @@ public sealed class WebhookOutbox(IWebhookPayload payload, WebhookSignal signal,
             }
 
             var eventId = Guid.NewGuid();
-            var occurredAt = task.FinishedAt ?? task.UpdatedAt;
-            var body = payload.Write(name, eventId, occurredAt, TaskSnapshot.Of(task));
+            var snapshot = AsStored(TaskSnapshot.Of(task));
+            var body = payload.Write(name, eventId, snapshot.FinishedAt ?? snapshot.UpdatedAt, snapshot);
             var giveUpAt = now + (name == WebhookEvents.Progress ? ProgressGiveUp : TimeSpan.FromMinutes(options.Value.GiveUpAfterMinutes));
             foreach (var endpoint in wanting)
             {
@@ -107,6 +107,17 @@ public sealed class WebhookOutbox(IWebhookPayload payload, WebhookSignal signal,
             }
         }
     }
+
+    /// <summary>Times as the database keeps them (milliseconds), so the body says what <c>/task-status</c> says later.</summary>
+    private static TaskSnapshot AsStored(TaskSnapshot s) => s with
+    {
+        CreatedAt = Ms(s.CreatedAt),
+        StartedAt = s.StartedAt is { } started ? Ms(started) : null,
+        FinishedAt = s.FinishedAt is { } finished ? Ms(finished) : null,
+        UpdatedAt = Ms(s.UpdatedAt),
+    };
+
+    private static DateTimeOffset Ms(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
 
     private string? EventOf(EntityEntry<ProcessingTask> entry, DateTimeOffset now)
     {
