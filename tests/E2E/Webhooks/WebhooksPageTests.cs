@@ -28,14 +28,18 @@ public sealed class WebhooksPageTests(BrowserFixture browser, WebhookAppFixture 
         await page.GetByTestId("show-deliveries").ClickAsync();
         await Assertions.Expect(page.GetByTestId("delivery-row")).ToHaveCountAsync(1);
         await Assertions.Expect(page.GetByTestId("delivery-row")).ToContainTextAsync("502");
+        var isDark = false;
         foreach (var (width, height, screen) in new[] { (1400, 900, "desktop"), (390, 844, "phone") })
         {
             await page.SetViewportSizeAsync(width, height);
             foreach (var dark in new[] { false, true })
             {
-                if (dark != await page.EvaluateAsync<bool>("() => document.querySelector('.mud-theme-dark, [data-theme=dark]') !== null || getComputedStyle(document.body).backgroundColor.startsWith('rgb(3') "))
+                if (dark != isDark)
                 {
                     await page.GetByLabel("Toggle dark mode").ClickAsync();
+                    isDark = dark;
+                    // MudBlazor fades colours over 0.3 s; axe must see the end of it, not the middle.
+                    await page.WaitForTimeoutAsync(500);
                 }
 
                 // The toggle's tooltip is not part of the page under test.
