@@ -13,6 +13,7 @@ using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Uploads;
 using VaasWeb.Processing.Videos;
+using VaasWeb.Processing.Webhooks;
 
 namespace VaasWeb.Processing;
 
@@ -36,5 +37,6 @@ public static class ProcessingServiceCollectionExtensions
         .AddSearch()
         .AddClips()
         .AddGeneration()
+        .AddWebhooks()
         .AddVaasHealthChecks();
 }

@@ -8,6 +8,7 @@ using VaasWeb.Mcp;
 using VaasWeb.Processing;
 using VaasWeb.Realtime;
 using VaasWeb.Security;
+using VaasWeb.Webhooks;
 
 namespace VaasWeb;
 
@@ -31,6 +32,7 @@ internal static class HostingExtensions
         builder.Services.AddVaasRealtime(builder.Configuration);
         builder.Services.AddVaasApi(builder.Configuration);
         builder.Services.AddVaasMcp();
+        builder.Services.AddSingleton<Processing.Webhooks.IWebhookPayload, WebhookPayload>();
         builder.Services.AddOpenApi(options => options.AddVaasDescription());
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // Messages at the bottom centre: a message about a button never covers the buttons next to it.
@@ -57,6 +59,7 @@ internal static class HostingExtensions
         app.MapAccountEndpoints();
         app.MapVaasApi();
         app.MapVaasMcp();
+        app.MapWebhookApi();
         app.MapVaasRealtime();
         // The API's description is no secret; reading it signs nobody in.
         app.MapOpenApi().AllowAnonymous();

@@ -56,10 +56,12 @@ public static class AuditActions
     public const string GenerationCreate = "generation.create";
     public const string TaskCancel = "task.cancel";
     public const string TaskRerun = "task.rerun";
+    public const string WebhookCreate = "webhook.create";
+    public const string WebhookDelete = "webhook.delete";
 
     public static readonly IReadOnlyList<string> All =
     [
         SignIn, SignInFailed, SignOut, ApiKeyCreate, ApiKeyRevoke, UserCreate, UserRole, UserLock, UserUnlock, UserPassword,
-        VideoUpload, VideoProcess, VideoDelete, GenerationCreate, TaskCancel, TaskRerun,
+        VideoUpload, VideoProcess, VideoDelete, GenerationCreate, TaskCancel, TaskRerun, WebhookCreate, WebhookDelete,
     ];
 }

@@ -35,16 +35,19 @@ public static class DataServiceCollectionExtensions
             Directory.CreateDirectory(storage.ResolvedDataDirectory);
             Quiet(builder
                 .UseSqlite(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
-                .AddInterceptors(new SqlitePragmas(storage.BusyTimeoutMilliseconds)));
+                .AddInterceptors(new SqlitePragmas(storage.BusyTimeoutMilliseconds))
+                .AddInterceptors(provider.GetServices<ISaveChangesInterceptor>()));
         });
         services.AddDbContextFactory<PostgresVaasDbContext>((provider, builder) =>
-            Quiet(builder.UseNpgsql(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)));
+            Quiet(builder.UseNpgsql(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
+                .AddInterceptors(provider.GetServices<ISaveChangesInterceptor>())));
 
         // The setting is read when the first context is made, after the settings were checked (not while services are
         // registered, before a test's or a command line's configuration has arrived).
         services.Replace(ServiceDescriptor.Singleton<IDbContextFactory<VaasDbContext>, ProviderDbContextFactory>());
         services.Replace(ServiceDescriptor.Scoped<VaasDbContext>(provider => provider.GetRequiredService<IDbContextFactory<VaasDbContext>>().CreateDbContext()));
 
+        // Features that write alongside the app's saves (the webhook outbox) register an ISaveChangesInterceptor.
         // Hosted services start in registration order: the schema comes first.
         services.AddHostedService<DatabaseMigrator>();
         return services;

@@ -11,9 +11,9 @@ namespace VaasWeb.Tests.Unit.Components;
 public class RoleVisibilityTests : ComponentTestContext
 {
     [Theory]
-    [InlineData(Roles.Viewer, new[] { "Task board", "Videos", "Search", "API keys", "REST API" })]
-    [InlineData(Roles.Uploader, new[] { "Task board", "Videos", "Generate", "Search", "API keys", "REST API" })]
-    [InlineData(Roles.Admin, new[] { "Task board", "Videos", "Generate", "Search", "API keys", "Admin", "REST API" })]
+    [InlineData(Roles.Viewer, new[] { "Task board", "Videos", "Search", "API keys", "Webhooks", "REST API" })]
+    [InlineData(Roles.Uploader, new[] { "Task board", "Videos", "Generate", "Search", "API keys", "Webhooks", "REST API" })]
+    [InlineData(Roles.Admin, new[] { "Task board", "Videos", "Generate", "Search", "API keys", "Webhooks", "Admin", "REST API" })]
     public void NavMenu_ShowsWhatTheRoleMayOpen(string role, string[] expected)
     {
         SignInAs(role);
