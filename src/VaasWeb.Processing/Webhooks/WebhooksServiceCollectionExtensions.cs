@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,6 +20,9 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<IWebhookPayload, SnapshotWebhookPayload>();
         services.AddSingleton<WebhookSignal>();
         services.AddSingleton<WebhookTargets>();
+        // The secrets are kept protected; the web host says where the keys live (the database on PostgreSQL), and a
+        // host without it (a worker, the tests) still gets a working provider.
+        services.AddDataProtection();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookService>();
         services.AddSingleton<WebhookOutbox>();
