@@ -303,6 +303,8 @@ public sealed class BoardTests(BrowserFixture browser) : IAsyncLifetime
         await search.GotoAsync("/search");
         await Assertions.Expect(search.GetByTestId("circuit")).ToHaveAttributeAsync("data-live", "true");
         await search.GetByTestId("search-video").ClickAsync();
+        // The popover opens before its items render: wait for both entries, then read them.
+        await Assertions.Expect(search.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasTextString = "harbour.mp4" })).ToHaveCountAsync(2);
         var labels = await search.Locator(".mud-popover-open .mud-list-item").AllInnerTextsAsync();
         var harbours = labels.Where(l => l.StartsWith("harbour.mp4", StringComparison.Ordinal)).ToArray();
         Assert.Equal(2, harbours.Length);
