@@ -58,8 +58,21 @@ public sealed class VideoPage(IPage page)
     public Task<double> PlayerStartAsync() => page.EvaluateAsync<double>($"() => {StartOfPlayer}");
 
     /// <summary>It plays by itself, or it says why not and where it will start.</summary>
-    public Task<bool> PlaysOrSaysPressPlayAsync() =>
-        page.EvaluateAsync<bool>("() => { const v = document.querySelector('[data-testid=player]'); return v.played.length > 0 || !!document.querySelector('[data-testid=press-play]'); }");
+    /// <summary>Whether, within 10 s, the player plays or the page says to press play (the autoplay attempt runs after the first render).</summary>
+    public async Task<bool> PlaysOrSaysPressPlayAsync()
+    {
+        try
+        {
+            await page.WaitForFunctionAsync(
+                "() => { const v = document.querySelector('[data-testid=player]'); return v.played.length > 0 || !!document.querySelector('[data-testid=press-play]'); }",
+                null, new() { Timeout = 10_000 });
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
 
     private const string StartOfPlayer =
         "(v => v.played.length > 0 ? v.played.start(0) : v.currentTime)(document.querySelector('[data-testid=player]'))";
