@@ -11,6 +11,7 @@ using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Videos;
 using VaasWeb.Processing.Failures;
+using VaasWeb.Processing.Ingestion;
 using VaasWeb.Processing.Generation.MiniMax;
 
 namespace VaasWeb.Processing.Generation;
@@ -115,7 +116,9 @@ public sealed class GenerationRetrieveJob(
                 // Hashed as it is written, so the file is not read a second time for its SHA-256.
                 using var sha = SHA256.Create();
                 await using var hashing = new CryptoStream(output, sha, CryptoStreamMode.Write, leaveOpen: true);
-                var fraction = new Progress<long>(written => progress.Report(GenerationSteps.Download,
+                // Reported on the downloading thread: Progress<T> posts to the thread pool, and a report arriving after
+                // the download would write the task while the import below records the result in it.
+                var fraction = new StepProgress<long>(written => progress.Report(GenerationSteps.Download,
                     60 + 30 * (file.Bytes > 0 ? Math.Min(1, (double)written / file.Bytes) : 0)));
                 var written = await client.DownloadAsync(file.DownloadUrl!, hashing, fraction, ct);
                 if (file.Bytes > 0 && written != file.Bytes)

@@ -12,3 +12,9 @@ public sealed class StepProgress(Action<double> report) : IProgress<double>
     public static IProgress<double> Slice(IProgress<double> parent, double from, double to) =>
         new StepProgress(value => parent.Report(from + (to - from) * Math.Clamp(value, 0, 1)));
 }
+
+/// <summary>Any progress value, called back synchronously on the reporting thread, as <see cref="StepProgress"/> is.</summary>
+public sealed class StepProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

@@ -87,8 +87,10 @@ public sealed class VideoImporter(
             ProcessingTask? maker;
             try
             {
-                maker = await SaveAsync(video, task, videoIsNew: true, cancellationToken, recordResult,
-                    owner is null ? null : db => audit.Add(db, owner, AuditActions.VideoUpload, "video", id.ToString(), $"{video.OriginalFileName} ({Uploads.Bytes.Format(sizeBytes)})"));
+                maker = recordResult is not null
+                    ? await SaveRecordingAsync(video, task, cancellationToken, recordResult)
+                    : await SaveAsync(video, task, videoIsNew: true, cancellationToken, recordAudit:
+                        owner is null ? null : db => audit.Add(db, owner, AuditActions.VideoUpload, "video", id.ToString(), $"{video.OriginalFileName} ({Uploads.Bytes.Format(sizeBytes)})"));
             }
             catch
             {
@@ -194,6 +196,26 @@ public sealed class VideoImporter(
         recordAudit?.Invoke(db);
         await db.SaveChangesAsync(cancellationToken);
         return maker;
+    }
+
+    /// <summary>
+    /// A result recorded in a running task meets that task's own progress and heartbeat writes; when one of them won
+    /// the row in between, the whole save is made again on a fresh read (nothing of the failed one was committed), so a
+    /// fetched file is not thrown away and fetched again for a version number.
+    /// </summary>
+    private async Task<ProcessingTask?> SaveRecordingAsync(
+        Video video, ProcessingTask? task, CancellationToken cancellationToken, Func<VaasDbContext, Video, Task<ProcessingTask>> recordResult)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SaveAsync(video, task, videoIsNew: true, cancellationToken, recordResult);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     /// <summary>Tells viewers and hands the committed task to the scheduler; nothing here can undo the commit.</summary>
