@@ -19,6 +19,9 @@ public sealed class EmulatorOptions
     public double DownloadUrlTtlSeconds { get; set; } = 3600;
     public int RenderWidth { get; set; } = 320;
 
+    /// <summary>Call a submit's <c>callback_url</c>, as MiniMax does; tests turn it off to lose every callback.</summary>
+    public bool SendCallbacks { get; set; } = true;
+
     /// <summary>ffmpeg processes allowed at once; the test machines have two cores.</summary>
     public int MaxConcurrentRenders { get; set; } = 2;
 

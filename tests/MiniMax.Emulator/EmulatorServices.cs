@@ -1,3 +1,4 @@
+using MiniMax.Emulator.Callbacks;
 using MiniMax.Emulator.Endpoints;
 using MiniMax.Emulator.Faults;
 using MiniMax.Emulator.Media;
@@ -28,6 +29,7 @@ public static class EmulatorServices
         services.AddSingleton<Ffmpeg>();
         services.AddSingleton<VideoRenderer>();
         services.AddSingleton<SpeechRenderer>();
+        services.AddSingleton<CallbackSender>();
         return services;
     }
 

@@ -5,12 +5,14 @@ namespace MiniMax.Emulator;
 /// <summary>The knobs a test may turn while the emulator runs (<c>GET/PUT /control/settings</c>).</summary>
 /// <param name="RenderWidth">Actual width of rendered videos (height follows 16:9); 0 renders the nominal size.</param>
 /// <param name="DownloadUrlTtlSeconds">Lifetime of signed URLs; a negative value mints URLs that are already expired.</param>
+/// <param name="SendCallbacks">Whether a submit's <c>callback_url</c> is called (challenge, then status changes); false loses them all.</param>
 public sealed record RuntimeSettings(
     double PreparingSeconds,
     double QueueingSeconds,
     double ProcessingSeconds,
     double DownloadUrlTtlSeconds,
-    int RenderWidth);
+    int RenderWidth,
+    bool SendCallbacks = true);
 
 /// <summary>A partial update: only the fields given change.</summary>
 public sealed record SettingsPatch(
@@ -18,7 +20,8 @@ public sealed record SettingsPatch(
     double? QueueingSeconds = null,
     double? ProcessingSeconds = null,
     double? DownloadUrlTtlSeconds = null,
-    int? RenderWidth = null);
+    int? RenderWidth = null,
+    bool? SendCallbacks = null);
 
 public sealed class EmulatorSettings
 {
@@ -30,7 +33,7 @@ public sealed class EmulatorSettings
     public EmulatorSettings(IOptions<EmulatorOptions> options)
     {
         var o = options.Value;
-        var initial = new RuntimeSettings(o.PreparingSeconds, o.QueueingSeconds, o.ProcessingSeconds, o.DownloadUrlTtlSeconds, o.RenderWidth);
+        var initial = new RuntimeSettings(o.PreparingSeconds, o.QueueingSeconds, o.ProcessingSeconds, o.DownloadUrlTtlSeconds, o.RenderWidth, o.SendCallbacks);
         _current = Validate(initial) is { } error
             ? throw new InvalidOperationException($"Emulator configuration: {error}")
             : initial;
@@ -49,7 +52,8 @@ public sealed class EmulatorSettings
                 patch.QueueingSeconds ?? _current.QueueingSeconds,
                 patch.ProcessingSeconds ?? _current.ProcessingSeconds,
                 patch.DownloadUrlTtlSeconds ?? _current.DownloadUrlTtlSeconds,
-                patch.RenderWidth ?? _current.RenderWidth);
+                patch.RenderWidth ?? _current.RenderWidth,
+                patch.SendCallbacks ?? _current.SendCallbacks);
             if (Validate(next) is { } error)
             {
                 return error;

@@ -191,36 +191,40 @@ public sealed class GenerationPoller(
         }
     }
 
+    /// <summary>
+    /// A status MiniMax sent to this generation's callback URL (the caller checked that the URL and the MiniMax task id
+    /// are this generation's). Handled as a poll's answer would be: on the node that follows the generation it is that
+    /// node's answer; on another node the end it reports is recorded here, and the following node's next poll finds
+    /// the generation moved on and lets go of it. False when nothing was waiting for it.
+    /// </summary>
+    public async Task<bool> AcceptCallbackAsync(Guid taskId, GenerationReport report)
+    {
+        if (_tracked.TryGetValue(taskId, out var tracked))
+        {
+            await HandleAsync(tracked, report);
+            return true;
+        }
+
+        return report.Status switch
+        {
+            MiniMaxTaskStatus.Success => await SucceededAsync(taskId, report) is not null,
+            MiniMaxTaskStatus.Fail => await FailedAsync(taskId, report),
+            // Progress in between is the following node's to show (its next poll); nothing to do here.
+            _ => true,
+        };
+    }
+
     private async Task HandleAsync(Tracked tracked, GenerationReport report)
     {
         switch (report.Status)
         {
             case MiniMaxTaskStatus.Success:
                 Untrack(tracked);
-                var change = await lifecycle.ChangeRunningAsync(tracked.TaskId, async (db, task, now) =>
-                {
-                    var generation = await db.Generations.FindAsync(tracked.TaskId);
-                    generation!.Succeeded(report.FileId!, report.Width, report.Height);
-                    if (task.FailIfCancelRequested(now, $"MiniMax had made the video (file {report.FileId}); it is not fetched"))
-                    {
-                        return true;
-                    }
-
-                    return task.ReportStep(GenerationSteps.Download, GenerationSteps.ProgressOf(GenerationPhase.Retrieving), "MiniMax: Success; fetching the file", now);
-                });
-                if (change is { Changed: true, Task.State: TaskState.InProgress })
-                {
-                    await retrievals.ScheduleAsync(tracked.TaskId, TimeSpan.Zero);
-                }
-
+                await SucceededAsync(tracked.TaskId, report);
                 break;
             case MiniMaxTaskStatus.Fail:
-                var reason = report.FailCode is { } code ? MiniMaxErrorCodes.Describe(code, report.FailMessage) : report.FailMessage ?? "no reason given";
-                logger.LogInformation("Generation {TaskId}: MiniMax failed it: {Reason}", tracked.TaskId, reason);
                 Untrack(tracked);
-                await runner.EndFailedAsync(tracked.TaskId, new TaskFailureException(
-                    report.FailCode is { } c ? ErrorCodes.MiniMax(c.ToString(System.Globalization.CultureInfo.InvariantCulture)) : ErrorCodes.MiniMaxFail,
-                    $"MiniMax could not make the video: {reason}"), Policy);
+                await FailedAsync(tracked.TaskId, report);
                 break;
             default:
                 if (report.RawStatus == tracked.LastStatus && tracked.LastError is null)
@@ -238,13 +242,72 @@ public sealed class GenerationPoller(
                     }
 
                     var generation = await db.Generations.FindAsync(tracked.TaskId);
-                    generation!.Report(report.RawStatus);
+                    if (generation!.Phase != GenerationPhase.Generating)
+                    {
+                        // A callback on another node moved it on since this poll left.
+                        return false;
+                    }
+
+                    generation.Report(report.RawStatus);
                     generation.NoteTrouble(null);
                     return task.ReportStep(GenerationSteps.Generate, GenerationSteps.ProgressOf(report.Status), $"MiniMax: {report.RawStatus}", now);
                 });
                 UntrackUnlessRunning(tracked, reported);
                 break;
         }
+    }
+
+    /// <summary>
+    /// MiniMax made the video: the generation moves on to storing it, once. Whoever heard first (a poll here, a
+    /// callback on any node) makes the move; the task's version makes a second one a no-op that schedules nothing.
+    /// Returns the change, or null when the generation was not waiting for MiniMax.
+    /// </summary>
+    private async Task<TaskChange?> SucceededAsync(Guid taskId, GenerationReport report)
+    {
+        var change = await lifecycle.ChangeRunningAsync(taskId, async (db, task, now) =>
+        {
+            var generation = await db.Generations.FindAsync(taskId);
+            if (generation is not { Phase: GenerationPhase.Generating })
+            {
+                return false;
+            }
+
+            generation.Succeeded(report.FileId!, report.Width, report.Height);
+            if (task.FailIfCancelRequested(now, $"MiniMax had made the video (file {report.FileId}); it is not fetched"))
+            {
+                return true;
+            }
+
+            return task.ReportStep(GenerationSteps.Download, GenerationSteps.ProgressOf(GenerationPhase.Retrieving), "MiniMax: Success; fetching the file", now);
+        });
+        if (change is not { Changed: true })
+        {
+            return null;
+        }
+
+        if (change.Task.State == TaskState.InProgress)
+        {
+            await retrievals.ScheduleAsync(taskId, TimeSpan.Zero);
+        }
+
+        return change;
+    }
+
+    /// <summary>MiniMax could not make the video: the task fails with MiniMax's reason. False when it was no longer running.</summary>
+    private async Task<bool> FailedAsync(Guid taskId, GenerationReport report)
+    {
+        var current = await lifecycle.GetSnapshotAsync(taskId, CancellationToken.None);
+        if (current is not { State: TaskState.InProgress })
+        {
+            return false;
+        }
+
+        var reason = report.FailCode is { } code ? MiniMaxErrorCodes.Describe(code, report.FailMessage) : report.FailMessage ?? "no reason given";
+        logger.LogInformation("Generation {TaskId}: MiniMax failed it: {Reason}", taskId, reason);
+        await runner.EndFailedAsync(taskId, new TaskFailureException(
+            report.FailCode is { } c ? ErrorCodes.MiniMax(c.ToString(System.Globalization.CultureInfo.InvariantCulture)) : ErrorCodes.MiniMaxFail,
+            $"MiniMax could not make the video: {reason}"), Policy);
+        return true;
     }
 
     /// <summary>The task keeps running and the next poll tries again; only its deadline ends it. Written when the trouble changes.</summary>
@@ -339,10 +402,10 @@ public sealed class GenerationPoller(
         public TaskCompletionSource<TaskChange?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>A task that is no longer running (ended by a cancel, or elsewhere) is not polled again.</summary>
+    /// <summary>A task that is no longer running (ended by a cancel, or elsewhere) or no longer waiting for MiniMax is not polled again.</summary>
     private void UntrackUnlessRunning(Tracked tracked, TaskChange? change)
     {
-        if (change is null || change.Task.State != TaskState.InProgress)
+        if (change is null || change.Task.State != TaskState.InProgress || !change.Changed)
         {
             Untrack(tracked);
         }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using VaasWeb.Processing.Generation.MiniMax;
 using VaasWeb.Processing.Settings;
@@ -15,6 +16,8 @@ public static class GenerationServiceCollectionExtensions
         services.AddMiniMaxClient();
         services.AddSingleton<GenerationPoller>();
         services.AddSingleton<GenerationRetrievals>();
+        services.AddDataProtection();
+        services.AddSingleton<GenerationCallbacks>();
         services.AddTransient<GenerationService>();
         services.AddTransient<GenerationRetrieveJob>();
 
@@ -46,6 +49,8 @@ internal sealed class MiniMaxOptionsValidator() : OptionsValidator<MiniMaxOption
         rules.Require(o.BreakerMinimumThroughput >= 2, nameof(o.BreakerMinimumThroughput), "must be 2 or more", o.BreakerMinimumThroughput);
         rules.Require(o.BreakerSamplingSeconds >= 0.5, nameof(o.BreakerSamplingSeconds), "must be 0.5 or more", o.BreakerSamplingSeconds);
         rules.Require(o.BreakerBreakSeconds >= 0.5, nameof(o.BreakerBreakSeconds), "must be 0.5 or more", o.BreakerBreakSeconds);
+        rules.Require(o.CallbackBaseUrl is null || GenerationCallbacks.IsUsableBase(o.CallbackBaseUrl), nameof(o.CallbackBaseUrl),
+            "must be an absolute http(s) URL without a query, where MiniMax can reach this server", o.CallbackBaseUrl);
         rules.Require(o.MaxConcurrentPolls is >= 1 and <= 1024, nameof(o.MaxConcurrentPolls), "must be between 1 and 1024", o.MaxConcurrentPolls);
     }
 }

@@ -27,6 +27,7 @@ public sealed class GenerationSubmitJob(
     SubmitRateGate gate,
     GenerationPoller poller,
     GenerationRetrievals retrievals,
+    GenerationCallbacks callbacks,
     MediaStorage storage,
     IHostApplicationLifetime lifetime,
     ClusterMode cluster,
@@ -135,7 +136,8 @@ public sealed class GenerationSubmitJob(
         try
         {
             var request = new VideoGenerationRequest(generation.Model, generation.Prompt.Length == 0 ? null : generation.Prompt,
-                generation.PromptOptimizer, await FirstFrameDataUrlAsync(generation), generation.DurationSeconds, generation.Resolution);
+                generation.PromptOptimizer, await FirstFrameDataUrlAsync(generation), generation.DurationSeconds, generation.Resolution,
+                callbacks.UrlFor(taskId));
             miniMaxTaskId = await client.SubmitAsync(request, CancellationToken.None);
         }
         catch (MiniMaxException e) when (!e.MayHaveReachedServer && e.IsTransient)

@@ -3,10 +3,13 @@ namespace VaasWeb.Tests.E2E.Support;
 /// <summary>Waits for a condition on the server side that no page or API call announces.</summary>
 public static class Eventually
 {
-    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        TrueAsync(() => Task.FromResult(condition()), what, timeout);
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using MiniMax.Emulator.Callbacks;
 using MiniMax.Emulator.Contract;
 using MiniMax.Emulator.Faults;
 using MiniMax.Emulator.Requests;
@@ -34,6 +35,7 @@ public static class ControlEndpoints
         control.MapPost("/tasks/{task_id}/fail", FailTaskAsync);
         control.MapGet("/requests", (string? endpoint, [FromQuery(Name = "task_id")] string? taskId, RequestLog log) =>
             Reply.Json(log.Entries(endpoint, taskId)));
+        control.MapGet("/callbacks", ([FromQuery(Name = "task_id")] string? taskId, CallbackSender callbacks) => Reply.Json(callbacks.Entries(taskId).ToList()));
         control.MapDelete("/requests", (RequestLog log) =>
         {
             log.Clear();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MiniMax.Emulator.Callbacks;
 using MiniMax.Emulator.Contract;
 using MiniMax.Emulator.Faults;
 using MiniMax.Emulator.Media;
@@ -17,7 +18,7 @@ public static class VideoEndpoints
         return app;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, TaskStore tasks, WorkFolder folder, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitAsync(HttpContext context, TaskStore tasks, WorkFolder folder, CallbackSender callbacks, CancellationToken cancellationToken)
     {
         var (body, error) = await ContractJson.ReadAsync<VideoGenerationRequest>(context.Request, cancellationToken);
         if (body is null)
@@ -42,6 +43,11 @@ public static class VideoEndpoints
 
         var task = tasks.Create(request.Spec, firstFrame);
         context.Tag(taskId: task.TaskId);
+        if (request.CallbackUrl is { } callbackUrl)
+        {
+            callbacks.Start(task, callbackUrl);
+        }
+
         return Reply.Json(new VideoGenerationResponse(task.TaskId, BaseResp.Success));
     }
 

@@ -8,7 +8,7 @@ namespace MiniMax.Emulator.Endpoints;
 public sealed record InlineImage(byte[] Bytes, string Extension);
 
 /// <summary>A submission that passed validation, with defaults filled in.</summary>
-public sealed record ValidVideoRequest(VideoSpec Spec, InlineImage? FirstFrame);
+public sealed record ValidVideoRequest(VideoSpec Spec, InlineImage? FirstFrame, Uri? CallbackUrl = null);
 
 /// <summary>Checks a submission the way the real service does; the message says what is wrong, as a 2013 would.</summary>
 public static partial class VideoRequestValidator
@@ -76,7 +76,8 @@ public static partial class VideoRequestValidator
             return Invalid("invalid params, callback_url must be an http(s) URL");
         }
 
-        return (new ValidVideoRequest(new VideoSpec(model.Name, prompt, duration, resolution), firstFrame), null);
+        return (new ValidVideoRequest(new VideoSpec(model.Name, prompt, duration, resolution), firstFrame,
+            string.IsNullOrEmpty(request.CallbackUrl) ? null : new Uri(request.CallbackUrl)), null);
     }
 
     /// <summary>

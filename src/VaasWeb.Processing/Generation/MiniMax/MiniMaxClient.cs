@@ -74,6 +74,22 @@ public sealed class MiniMaxClient
     public async Task<GenerationReport> QueryAsync(string taskId, CancellationToken cancellationToken)
     {
         var answer = await GetAsync<VideoQueryResponse>($"v1/query/video_generation?task_id={Uri.EscapeDataString(taskId)}", cancellationToken);
+        return Read(answer);
+    }
+
+    /// <summary>
+    /// A status callback's body (shaped like the status answer): the MiniMax task id it names and its report. A body that
+    /// is not such an answer throws <see cref="MiniMaxException"/> (or <see cref="JsonException"/>).
+    /// </summary>
+    public static (string? TaskId, GenerationReport Report) ReadCallback(JsonElement body)
+    {
+        var answer = body.Deserialize<VideoQueryResponse>(Json) ?? throw Malformed("the callback has no body");
+        return (answer.TaskId, Read(answer));
+    }
+
+    /// <summary>A status answer, or a status callback of the same shape, as a report; a malformed one throws <see cref="MiniMaxException"/>.</summary>
+    public static GenerationReport Read(VideoQueryResponse answer)
+    {
         var raw = answer.Status ?? "";
         var status = Enum.TryParse<MiniMaxTaskStatus>(raw, ignoreCase: true, out var known) && known != MiniMaxTaskStatus.Running
             ? known

@@ -13,11 +13,13 @@ public sealed record VideoGenerationRequest(
     bool PromptOptimizer,
     string? FirstFrameImage,
     int Duration,
-    string Resolution);
+    string Resolution,
+    string? CallbackUrl = null);
 
 internal sealed record VideoGenerationResponse(string? TaskId, BaseResponse? BaseResp);
 
-internal sealed record VideoQueryResponse(
+/// <summary>A status answer; MiniMax's status callbacks have the same shape.</summary>
+public sealed record VideoQueryResponse(
     string? TaskId,
     string? Status,
     [property: JsonConverter(typeof(StringOrNumberConverter))] string? FileId,

@@ -49,6 +49,13 @@ public sealed class MiniMaxOptions
     /// <summary>Polls running at once; the rest of a tick's due polls wait for a slot.</summary>
     public int MaxConcurrentPolls { get; set; } = 16;
 
+    /// <summary>
+    /// Where MiniMax can reach this server (e.g. <c>https://vaas.example.com</c>). When set, every submit carries a
+    /// <c>callback_url</c> under it, and MiniMax's status calls move a generation on at once; polling goes on at its
+    /// interval as the safety net. Unset: polling only.
+    /// </summary>
+    public string? CallbackBaseUrl { get; set; }
+
     /// <summary>Queue an ingestion of every generated video, so it becomes searchable like an upload.</summary>
     public bool IngestResults { get; set; } = true;
 
