@@ -39,7 +39,7 @@ public sealed class WebhooksPageTests(BrowserFixture browser, WebhookAppFixture 
                     await page.GetByLabel("Toggle dark mode").ClickAsync();
                     isDark = dark;
                     // MudBlazor fades colours over 0.3 s; axe must see the end of it, not the middle.
-                    await page.WaitForTimeoutAsync(500);
+                    await page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.playState !== 'running')");
                 }
 
                 // The toggle's tooltip is not part of the page under test.
