@@ -19,6 +19,9 @@ internal sealed class GenerationTools(ToolCaller caller, GenerationService gener
         [Description("Seconds: 6 or 10 (as the model allows); 6 when left out.")] int? duration = null,
         [Description("512P, 720P, 768P or 1080P (as the model allows); the model's default when left out.")] string? resolution = null,
         [Description("The first frame (JPEG, PNG or WebP): base64 or a data URL such as data:image/jpeg;base64,...")] string? first_frame = null,
+        [Description("Let MiniMax rewrite the prompt for a better video; true when left out.")] bool? prompt_optimizer = null,
+        [Description("Words to speak over the finished video (MiniMax text-to-speech, also paid), made into a second, narrated video.")] string? narration = null,
+        [Description("The narration's voice (a voice_id from GET /api/generations/voices); needed with narration.")] string? voice_id = null,
         CancellationToken cancellationToken = default)
     {
         if (!caller.CanUpload)
@@ -29,7 +32,7 @@ internal sealed class GenerationTools(ToolCaller caller, GenerationService gener
         // A data URL goes to the service as the REST API sends it (same checks, same sentences); plain base64 as bytes.
         var bytes = first_frame is null || Base64Picture.IsDataUrl(first_frame) ? null : Base64Picture.Decode(first_frame);
         var dataUrl = first_frame is not null && bytes is null ? first_frame : null;
-        var input = new GenerationInput(prompt, model, duration, resolution, null, dataUrl, null, bytes, null, null, caller.Actor);
+        var input = new GenerationInput(prompt, model, duration, resolution, prompt_optimizer, dataUrl, null, bytes, narration, voice_id, caller.Actor);
         return ToolResults.From<GenerationAccepted>((await GenerationEndpoints.SubmitAsync(input, generations, cancellationToken)).Result);
     }
 

@@ -133,11 +133,12 @@ public sealed class McpToolTests(McpAppFixture fixture)
     }
 
     [Fact]
-    public async Task GenerateVideo_ThenQuery_DoneWithTheStoredVideo()
+    public async Task GenerateVideo_WithNarration_ThenQuery_DoneWithTheStoredAndTheNarratedVideo()
     {
         await using var client = await fixture.ConnectAsync();
 
-        var accepted = (await client.CallToolAsync("generate_video", Args(("prompt", "A paper boat drifts down a gutter"), ("model", "MiniMax-Hailuo-02"), ("duration", 6), ("resolution", "512P")))).Value();
+        var accepted = (await client.CallToolAsync("generate_video", Args(("prompt", "A paper boat drifts down a gutter"), ("model", "MiniMax-Hailuo-02"), ("duration", 6), ("resolution", "512P"),
+            ("prompt_optimizer", false), ("narration", "The boat sails on."), ("voice_id", "English_expressive_narrator")))).Value();
         var taskId = accepted.GetProperty("task_id").GetString()!;
         await new SeedApiClient(fixture.App.CreateHttpClient()).WaitForFinishAsync(taskId, TimeSpan.FromSeconds(60));
         var generation = (await client.CallToolAsync("query_video_generation", Args(("task_id", taskId)))).Value();
@@ -145,6 +146,8 @@ public sealed class McpToolTests(McpAppFixture fixture)
         Assert.Equal("done", generation.GetProperty("phase").GetString());
         Assert.Equal("Success", generation.GetProperty("minimax_status").GetString());
         Assert.Equal(JsonValueKind.String, generation.GetProperty("video_id").ValueKind);
+        Assert.Equal(JsonValueKind.String, generation.GetProperty("narrated_video_id").ValueKind);
+        Assert.False(generation.GetProperty("prompt_optimizer").GetBoolean());
     }
 
     [Fact]
@@ -202,6 +205,8 @@ public sealed class McpToolTests(McpAppFixture fixture)
                 Detail(await SeedApiClient.ReadJsonAsync(await rest.GetAsync($"/api/search?q={new string('a', 501)}")))),
             ((await client.CallToolAsync("generate_video", Args(("prompt", ""), ("model", "T2V-01"), ("duration", 10), ("resolution", "1080P")))).Error(),
                 Detail(await SeedApiClient.ReadJsonAsync(await rest.PostAsJsonAsync("/api/generations", new { prompt = "", model = "T2V-01", duration = 10, resolution = "1080P" })))),
+            ((await client.CallToolAsync("generate_video", Args(("prompt", "A lighthouse at dusk"), ("narration", "The lamp turns.")))).Error(),
+                Detail(await SeedApiClient.ReadJsonAsync(await rest.PostAsJsonAsync("/api/generations", new { prompt = "A lighthouse at dusk", narration = new { text = "The lamp turns." } })))),
             ((await client.CallToolAsync("get_task_status", Args(("task_id", unknown)))).Error(),
                 await (await rest.GetAsync($"/task-status/{unknown}")).Content.ReadAsStringAsync()),
             ((await client.CallToolAsync("query_video_generation", Args(("task_id", unknown)))).Error(),
