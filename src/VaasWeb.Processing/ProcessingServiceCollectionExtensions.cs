@@ -38,5 +38,6 @@ public static class ProcessingServiceCollectionExtensions
         .AddClips()
         .AddGeneration()
         .AddWebhooks()
+        .AddSingleton<Stats.TaskStats>()
         .AddVaasHealthChecks();
 }

@@ -106,6 +106,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ("/tasks/{TaskId:guid}", $"/tasks/{Id}", Need.Viewer),
         ("/generate", "/generate", Need.Uploader),
         ("/admin", "/admin", Need.Admin),
+        ("/admin/stats", "/admin/stats", Need.Admin),
         ("/account/keys", "/account/keys", Need.Viewer),
         ("/account/webhooks", "/account/webhooks", Need.Viewer),
         ("/account/denied", "/account/denied", Need.Viewer),

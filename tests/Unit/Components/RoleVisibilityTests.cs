@@ -13,7 +13,7 @@ public class RoleVisibilityTests : ComponentTestContext
     [Theory]
     [InlineData(Roles.Viewer, new[] { "Task board", "Videos", "Search", "API keys", "Webhooks", "REST API" })]
     [InlineData(Roles.Uploader, new[] { "Task board", "Videos", "Generate", "Search", "API keys", "Webhooks", "REST API" })]
-    [InlineData(Roles.Admin, new[] { "Task board", "Videos", "Generate", "Search", "API keys", "Webhooks", "Admin", "REST API" })]
+    [InlineData(Roles.Admin, new[] { "Task board", "Videos", "Generate", "Search", "API keys", "Webhooks", "Admin", "Stats", "REST API" })]
     public void NavMenu_ShowsWhatTheRoleMayOpen(string role, string[] expected)
     {
         SignInAs(role);
