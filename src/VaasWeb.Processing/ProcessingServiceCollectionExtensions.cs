@@ -8,6 +8,7 @@ using VaasWeb.Processing.Health;
 using VaasWeb.Processing.Ingestion;
 using VaasWeb.Processing.Intelligence;
 using VaasWeb.Processing.Media;
+using VaasWeb.Processing.Retention;
 using VaasWeb.Processing.Search;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
@@ -39,5 +40,6 @@ public static class ProcessingServiceCollectionExtensions
         .AddGeneration()
         .AddWebhooks()
         .AddSingleton<Stats.TaskStats>()
+        .AddRetention()
         .AddVaasHealthChecks();
 }

@@ -58,10 +58,11 @@ public static class AuditActions
     public const string TaskRerun = "task.rerun";
     public const string WebhookCreate = "webhook.create";
     public const string WebhookDelete = "webhook.delete";
+    public const string Retention = "retention.run";
 
     public static readonly IReadOnlyList<string> All =
     [
         SignIn, SignInFailed, SignOut, ApiKeyCreate, ApiKeyRevoke, UserCreate, UserRole, UserLock, UserUnlock, UserPassword,
-        VideoUpload, VideoProcess, VideoDelete, GenerationCreate, TaskCancel, TaskRerun, WebhookCreate, WebhookDelete,
+        VideoUpload, VideoProcess, VideoDelete, GenerationCreate, TaskCancel, TaskRerun, WebhookCreate, WebhookDelete, Retention,
     ];
 }

@@ -146,6 +146,16 @@ public sealed class MediaStorage
         }
     }
 
+    /// <summary>Removes a generation's folder (its first frame as sent, its narration audio); a missing one is already gone.</summary>
+    public void DeleteGeneration(Guid taskId)
+    {
+        var directory = ToAbsolute(GenerationRelativeDirectory(taskId));
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>Removes a video's derived files; a missing folder is already clean.</summary>
     public void DeleteDerived(Guid videoId)
     {
