@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using VaasWeb.Processing.Failures;
 using VaasWeb.Processing.Tasks;
@@ -59,9 +57,8 @@ public sealed class RetentionTabTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByRole(AriaRole.Tab, new() { Name = "Retention" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("retention-tasks")).ToHaveTextAsync("3");
         await Assertions.Expect(page.GetByTestId("retention-no-runs")).ToBeVisibleAsync();
-        await ScreenshotsAsync(page, "before");
+        await ScreenCheck.EveryScreenAndThemeAsync(page, "retention-before");
 
-        await page.SetViewportSizeAsync(1400, 900);
         await page.GetByTestId("retention-run").ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
 
@@ -75,39 +72,6 @@ public sealed class RetentionTabTests(BrowserFixture browser) : IAsyncLifetime
         }
 
         await Assertions.Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
-        await ScreenshotsAsync(page, "after");
-    }
-
-    private static async Task ScreenshotsAsync(IPage page, string moment)
-    {
-        var isDark = await page.EvaluateAsync<bool>("() => document.querySelector('.mud-theme-dark, [data-theme=dark]') !== null");
-        foreach (var (width, height, screen) in new[] { (1400, 900, "desktop"), (390, 844, "phone") })
-        {
-            await page.SetViewportSizeAsync(width, height);
-            foreach (var dark in new[] { false, true })
-            {
-                if (dark != isDark)
-                {
-                    await page.GetByLabel("Toggle dark mode").ClickAsync();
-                    isDark = dark;
-                    await page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.playState !== 'running')");
-                }
-
-                await page.Mouse.MoveAsync(width - 5, height - 5);
-                await Assertions.Expect(page.Locator(".mud-popover-open.mud-tooltip")).ToHaveCountAsync(0);
-                Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, $"the page is wider than the {screen} screen");
-                var serious = (await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical")
-                    .Select(v => $"{v.Id} ({v.Help}) at {JsonSerializer.Serialize(v.Nodes.First().Target)}").ToList();
-                Assert.True(serious.Count == 0, string.Join("\n", serious));
-                await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"retention-{moment}-{screen}-{(dark ? "dark" : "light")}.png"), FullPage = true });
-            }
-        }
-
-        // Back to light, as the test found it.
-        if (isDark)
-        {
-            await page.GetByLabel("Toggle dark mode").ClickAsync();
-            await page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.playState !== 'running')");
-        }
+        await ScreenCheck.EveryScreenAndThemeAsync(page, "retention-after");
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using VaasWeb.Tests.E2E.Support;
 using VaasWeb.Tests.Unit.Support;
@@ -71,28 +69,6 @@ public sealed class StatsPageTests(BrowserFixture browser) : IAsyncLifetime
         await page.GetByText("Last 7 days").ClickAsync();
         await Assertions.Expect(page.GetByTestId("stats-completed")).ToHaveTextAsync("2");
 
-        var isDark = false;
-        foreach (var (width, height, screen) in new[] { (1400, 900, "desktop"), (390, 844, "phone") })
-        {
-            await page.SetViewportSizeAsync(width, height);
-            foreach (var dark in new[] { false, true })
-            {
-                if (dark != isDark)
-                {
-                    await page.GetByLabel("Toggle dark mode").ClickAsync();
-
-                    isDark = dark;
-                    await page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.playState !== 'running')");
-                }
-
-                await page.Mouse.MoveAsync(width - 5, height - 5);
-                await Assertions.Expect(page.Locator(".mud-popover-open.mud-tooltip")).ToHaveCountAsync(0);
-                Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, $"the page is wider than the {screen} screen");
-                var serious = (await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical")
-                    .Select(v => $"{v.Id} ({v.Help}) at {JsonSerializer.Serialize(v.Nodes.First().Target)}").ToList();
-                Assert.True(serious.Count == 0, string.Join("\n", serious));
-                await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"stats-{screen}-{(dark ? "dark" : "light")}.png"), FullPage = true });
-            }
-        }
+        await ScreenCheck.EveryScreenAndThemeAsync(page, "stats");
     }
 }

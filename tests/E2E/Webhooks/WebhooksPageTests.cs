@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using VaasWeb.Tests.E2E.Browser;
 using VaasWeb.Tests.E2E.Support;
@@ -28,30 +26,6 @@ public sealed class WebhooksPageTests(BrowserFixture browser, WebhookAppFixture 
         await page.GetByTestId("show-deliveries").ClickAsync();
         await Assertions.Expect(page.GetByTestId("delivery-row")).ToHaveCountAsync(1);
         await Assertions.Expect(page.GetByTestId("delivery-row")).ToContainTextAsync("502");
-        var isDark = false;
-        foreach (var (width, height, screen) in new[] { (1400, 900, "desktop"), (390, 844, "phone") })
-        {
-            await page.SetViewportSizeAsync(width, height);
-            foreach (var dark in new[] { false, true })
-            {
-                if (dark != isDark)
-                {
-                    await page.GetByLabel("Toggle dark mode").ClickAsync();
-                    isDark = dark;
-                    // MudBlazor fades colours over 0.3 s; axe must see the end of it, not the middle.
-                    await page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.playState !== 'running')");
-                }
-
-                // The toggle's tooltip is not part of the page under test.
-                await page.Mouse.MoveAsync(width - 5, height - 5);
-                await Assertions.Expect(page.Locator(".mud-popover-open.mud-tooltip")).ToHaveCountAsync(0);
-
-                Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth") <= 0, "the page is wider than the screen");
-                var serious = (await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical")
-                    .Select(v => $"{v.Id} ({v.Help}) at {JsonSerializer.Serialize(v.Nodes.First().Target)}").ToList();
-                Assert.True(serious.Count == 0, string.Join("\n", serious));
-                await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"webhooks-{screen}-{(dark ? "dark" : "light")}.png"), FullPage = true });
-            }
-        }
+        await ScreenCheck.EveryScreenAndThemeAsync(page, "webhooks");
     }
 }
