@@ -36,6 +36,11 @@ public sealed class MediaStorage
 
     public string VideoRelativePath(Guid videoId, string extension) => $"{VideosFolder}/{videoId:N}{extension}";
 
+    /// <summary>The video whose stored file this is (<c>videos/{id}.ext</c>), or null for any other file.</summary>
+    public static Guid? VideoIdOf(string relativePath) =>
+        relativePath.StartsWith(VideosFolder + "/", StringComparison.Ordinal) && relativePath.IndexOf('/', VideosFolder.Length + 1) < 0
+        && Guid.TryParseExact(Path.GetFileNameWithoutExtension(relativePath), "N", out var id) ? id : null;
+
     /// <summary>Where a video's derived files (frames, audio chunks, thumbnail) live.</summary>
     public string DerivedRelativeDirectory(Guid videoId) => $"{DerivedFolder}/{videoId:N}";
 

@@ -52,6 +52,9 @@ public sealed class Video
     /// <summary>The account that uploaded it; null for files found in the media folder and generated videos.</summary>
     public string? OwnerId { get; init; }
 
+    /// <summary>When someone last opened the video's page or played its file (to the hour); null: not since it was added.</summary>
+    public DateTimeOffset? LastOpenedAt { get; private set; }
+
     /// <summary>Small still for the board, relative to the media root; set by ingestion.</summary>
     public string? ThumbnailPath { get; set; }
 

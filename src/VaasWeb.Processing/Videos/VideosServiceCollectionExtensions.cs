@@ -10,6 +10,7 @@ public static class VideosServiceCollectionExtensions
         services.AddSingleton<VideoImporter>();
         services.AddSingleton<VideoDeletion>();
         services.AddSingleton<VideoQueries>();
+        services.AddSingleton<VideoOpenings>();
         return services;
     }
 }

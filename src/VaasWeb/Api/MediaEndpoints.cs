@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Storage;
+using VaasWeb.Processing.Videos;
 using VaasWeb.Security;
 
 namespace VaasWeb.Api;
@@ -33,7 +34,7 @@ internal static class MediaEndpoints
         Prefix + "/" + string.Join('/', relativePath.Split('/').Select(Uri.EscapeDataString));
 
     private static async Task<IResult> ServeAsync(
-        string path, HttpContext http, MediaStorage storage, IDbContextFactory<VaasDbContext> dbFactory, CancellationToken cancellationToken)
+        string path, HttpContext http, MediaStorage storage, IDbContextFactory<VaasDbContext> dbFactory, VideoOpenings openings, CancellationToken cancellationToken)
     {
         if (!http.User.CanView() && !await IsThumbnailAsync(path, dbFactory, cancellationToken))
         {
@@ -52,13 +53,20 @@ internal static class MediaEndpoints
         }
 
         var relative = storage.ToRelative(file);
+        Guid? played = MediaStorage.VideoIdOf(relative);
         if (!MediaStorage.ServedFolders.Any(folder => relative.StartsWith(folder, StringComparison.Ordinal)))
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            if (!await db.Videos.AnyAsync(v => v.StoredPath == relative, cancellationToken))
+            played = await db.Videos.Where(v => v.StoredPath == relative).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(cancellationToken);
+            if (played is null)
             {
                 return Results.Problem("Only videos and the files made from them are served.", statusCode: StatusCodes.Status404NotFound);
             }
+        }
+
+        if (played is { } videoId)
+        {
+            await openings.NoteAsync(videoId, cancellationToken);
         }
 
         var info = new FileInfo(file);

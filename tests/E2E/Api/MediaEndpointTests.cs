@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.EntityFrameworkCore;
 using VaasWeb.Tests.E2E.Support;
 using VaasWeb.Tests.Unit.Support;
 
@@ -32,6 +33,21 @@ public sealed class MediaEndpointTests : IAsyncLifetime
         Assert.Equal("video/mp4", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("bytes", response.Headers.AcceptRanges.Single());
         Assert.Equal(_bytes, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Get_StoredVideo_NotesItWasOpened_ForRetention()
+    {
+        await using (var before = await _app.DbAsync())
+        {
+            Assert.Null((await before.Videos.SingleAsync()).LastOpenedAt);
+        }
+
+        var started = DateTimeOffset.UtcNow;
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync($"/media/{_videoPath}")).StatusCode);
+
+        await using var db = await _app.DbAsync();
+        Assert.InRange((await db.Videos.SingleAsync()).LastOpenedAt!.Value, started.AddSeconds(-1), DateTimeOffset.UtcNow);
     }
 
     [Fact]

@@ -746,6 +746,9 @@ namespace VaasWeb.Processing.Data.Migrations
                     b.Property<int?>("Height")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LastOpenedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("OriginalFileName")
                         .IsRequired()
                         .HasMaxLength(512)

@@ -786,6 +786,9 @@ namespace VaasWeb.Processing.Data.Migrations.Postgres
                     b.Property<int?>("Height")
                         .HasColumnType("integer");
 
+                    b.Property<long?>("LastOpenedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("OriginalFileName")
                         .IsRequired()
                         .HasMaxLength(512)
