@@ -4,6 +4,7 @@ using VaasWeb.Processing.Generation;
 
 using VaasWeb.Security;
 using VaasWeb.Processing.Generation.MiniMax;
+using VaasWeb.Limits;
 
 namespace VaasWeb.Api;
 
@@ -66,7 +67,7 @@ internal static class GenerationEndpoints
     public static IEndpointRouteBuilder MapGenerationApi(this IEndpointRouteBuilder app)
     {
         var generations = app.MapGroup("/api/generations").WithTags("Generation").RequireAuthorization(Policies.Viewer);
-        generations.MapPost("", CreateAsync).WithName("CreateGeneration").RequireAuthorization(Policies.Uploader)
+        generations.MapPost("", CreateAsync).WithName("CreateGeneration").RequireAuthorization(Policies.Uploader).RequireLimit(LimitKind.Generation)
             .WithSummary("Ask MiniMax for a video from a prompt (and a first frame); 202 with the task to follow. Nothing is sent before the submit slot.");
         generations.MapGet("/{taskId:guid}", GetAsync).WithName("GetGeneration")
             .WithSummary("A generation: its task (status, step, progress, error), MiniMax's task id and status, the stored videos.");

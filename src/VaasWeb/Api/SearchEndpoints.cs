@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using VaasWeb.Limits;
 using VaasWeb.Processing.Clips;
 using VaasWeb.Processing.Intelligence;
 using VaasWeb.Processing.Media;
@@ -56,7 +57,7 @@ internal static class SearchEndpoints
 
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder app)
     {
-        var search = app.MapGroup("/api").WithTags("Search").RequireAuthorization(Policies.Viewer);
+        var search = app.MapGroup("/api").WithTags("Search").RequireAuthorization(Policies.Viewer).RequireLimit(LimitKind.Search);
         search.MapGet("/search", SearchTextAsync).WithName("SearchText")
             .WithSummary("Ranked places in the videos (or one, with video=) where the words are said, shown, or described.");
         search.MapPost("/search/image", SearchImageAsync).WithName("SearchImage")

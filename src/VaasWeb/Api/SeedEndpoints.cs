@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using VaasWeb.Limits;
 using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
@@ -25,16 +26,18 @@ internal static class SeedEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status507InsufficientStorage)
-            .RequireAuthorization(Policies.Uploader);
+            .RequireAuthorization(Policies.Uploader).RequireLimit(LimitKind.Upload);
         seed.MapPost("/process-video", ProcessVideoAsync).WithName("ProcessVideo")
             .Accepts<ProcessVideoRequest>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Queue the ingestion of a video inside the media root (a path as returned by upload-video).")
-            .RequireAuthorization(Policies.Uploader);
+            .RequireAuthorization(Policies.Uploader).RequireLimit(LimitKind.Process);
         seed.MapGet("/task-status/{taskId}", GetTaskStatusAsync).WithName("GetTaskStatus")
             .WithSummary("The status of a task: pending, in_progress, completed or failed, with step, progress and error.")
             .RequireAuthorization(Policies.Viewer);

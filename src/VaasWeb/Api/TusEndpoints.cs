@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
+using VaasWeb.Limits;
 using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Uploads;
 using VaasWeb.Processing.Videos;
@@ -27,7 +28,8 @@ internal static class TusEndpoints
     {
         var tus = app.MapGroup(Path).WithTags("Resumable uploads (tus 1.0)").AddEndpointFilter(TusHeadersAsync).RequireAuthorization(Policies.Uploader);
         tus.MapMethods("", [HttpMethods.Options], Describe).WithName("DescribeUploads").WithSummary("Which tus version, extensions and maximum size this server supports.");
-        tus.MapPost("", Create).WithName("CreateUpload").WithSummary("Create an upload (Upload-Length, Upload-Metadata: filename, filetype).");
+        tus.MapPost("", Create).WithName("CreateUpload").WithSummary("Create an upload (Upload-Length, Upload-Metadata: filename, filetype).")
+            .RequireLimit(LimitKind.Upload);
         tus.MapMethods("/{id}", [HttpMethods.Head], Head).WithName("GetUploadOffset").WithSummary("Where an upload stands (Upload-Offset).");
         tus.MapPatch("/{id}", PatchAsync).WithName("AppendToUpload").WithSummary("Append bytes at Upload-Offset; the last ones import the video.");
         tus.MapDelete("/{id}", Delete).WithName("DeleteUpload").WithSummary("Abandon an upload and delete what arrived.");

@@ -1,4 +1,5 @@
 using ModelContextProtocol.AspNetCore;
+using VaasWeb.Limits;
 using VaasWeb.Security;
 
 namespace VaasWeb.Mcp;
@@ -39,7 +40,7 @@ internal static class McpExtensions
     /// <summary>Signed in like the REST API (X-Api-Key or the cookie); each tool then checks the caller's role.</summary>
     public static IEndpointRouteBuilder MapVaasMcp(this IEndpointRouteBuilder app)
     {
-        app.MapMcp(Path).RequireAuthorization(Policies.Viewer).ExcludeFromDescription();
+        app.MapMcp(Path).RequireAuthorization(Policies.Viewer).RequireLimit(LimitKind.Mcp).ExcludeFromDescription();
         // Stateless maps only POST; the transport's answer for the stream (GET) and the session end (DELETE) is 405,
         // which clients expect, rather than the not-found page routing would fall through to.
         app.MapMethods(Path, [HttpMethods.Get, HttpMethods.Delete], () => Results.StatusCode(StatusCodes.Status405MethodNotAllowed))

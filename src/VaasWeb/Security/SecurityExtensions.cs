@@ -11,6 +11,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 using VaasWeb.Api;
+using VaasWeb.Limits;
 using VaasWeb.Processing.Accounts;
 
 namespace VaasWeb.Security;
@@ -82,6 +83,8 @@ internal static class SecurityExtensions
                 return ValueTask.CompletedTask;
             };
         });
+        // Uploads, ingestions, generations, searches and MCP calls per account; they answer 429 themselves.
+        services.AddVaasLimits();
         return services;
     }
 
