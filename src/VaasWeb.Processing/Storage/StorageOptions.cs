@@ -14,6 +14,12 @@ public sealed class StorageOptions
     /// <summary>How long a writer waits for the SQLite lock before giving up.</summary>
     public int BusyTimeoutMilliseconds { get; set; } = 5000;
 
+    /// <summary>Uploads that would leave less free space than this under the media root are refused (507). Default 1 GiB.</summary>
+    public long MinFreeBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>Below this much free space the board shows uploaders and admins a warning; unset, twice <see cref="MinFreeBytes"/>.</summary>
+    public long? WarnFreeBytes { get; set; }
+
     public string ResolvedDataDirectory => Path.GetFullPath(DataDirectory);
 
     public string ResolvedMediaRoot =>

@@ -46,7 +46,8 @@ public sealed partial class ResumableUploadStore
 
     /// <param name="maxBytes">The uploader's limit (<see cref="UploadOptions.LimitFor"/>); at most <see cref="MaxBytes"/> when not given.</param>
     /// <param name="ownerId">The account starting it; see <see cref="ResumableUpload.MayBeUsedBy"/>.</param>
-    public ResumableUpload Create(long length, string fileName, string? fileType, long? maxBytes = null, string? ownerId = null)
+    /// <param name="keepFreeBytes">Free space the whole upload must leave on the disk (<see cref="StorageOptions.MinFreeBytes"/>).</param>
+    public ResumableUpload Create(long length, string fileName, string? fileType, long? maxBytes = null, string? ownerId = null, long keepFreeBytes = 0)
     {
         var limit = maxBytes ?? MaxBytes;
         if (length <= 0)
@@ -59,9 +60,9 @@ public sealed partial class ResumableUploadStore
             throw new ResumableUploadException(UploadProblem.TooLarge, $"The file is larger than the {Bytes.Format(limit)} limit (Upload:MaxBytes, or Upload:MaxBytesByRole for your role).");
         }
 
-        if (new DriveInfo(Folder).AvailableFreeSpace < length)
+        if (DiskSpace.Refusal(new DriveInfo(Folder).AvailableFreeSpace, length, keepFreeBytes) is { } refusal)
         {
-            throw new ResumableUploadException(UploadProblem.NoSpace, $"The server has less than {Bytes.Format(length)} of free disk space.");
+            throw new ResumableUploadException(UploadProblem.NoSpace, refusal);
         }
 
         var now = _clock.GetUtcNow();

@@ -30,7 +30,7 @@ public static class MultipartUpload
 
     private const int BufferSize = 64 * 1024;
 
-    public static async Task<ReceivedFile> ReceiveAsync(HttpRequest request, MediaStorage storage, long maxBytes, CancellationToken cancellationToken)
+    public static async Task<ReceivedFile> ReceiveAsync(HttpRequest request, MediaStorage storage, DiskSpace disk, long maxBytes, CancellationToken cancellationToken)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
             || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
@@ -43,6 +43,13 @@ public static class MultipartUpload
         if (request.ContentLength > maxBytes + EnvelopeBytes)
         {
             throw TooLarge(maxBytes);
+        }
+
+        // Before a byte is read: the declared length (the whole body; a chunked one declares nothing and is held to
+        // what is free now) must leave Storage:MinFreeBytes. A disk that fills anyway still ends in a 507 below.
+        if (disk.RefusalFor(request.ContentLength ?? 0) is { } refusal)
+        {
+            throw new UploadRejectedException(StatusCodes.Status507InsufficientStorage, refusal);
         }
 
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)

@@ -73,12 +73,12 @@ internal static class SeedEndpoints
     }
 
     private static async Task<Results<Ok<UploadVideoResponse>, ProblemHttpResult>> UploadVideoAsync(
-        HttpRequest request, MediaStorage storage, VideoImporter importer, IOptions<UploadOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, MediaStorage storage, DiskSpace disk, VideoImporter importer, IOptions<UploadOptions> options, CancellationToken cancellationToken)
     {
         ReceivedFile received;
         try
         {
-            received = await MultipartUpload.ReceiveAsync(request, storage, request.HttpContext.User.UploadLimit(options.Value), cancellationToken);
+            received = await MultipartUpload.ReceiveAsync(request, storage, disk, request.HttpContext.User.UploadLimit(options.Value), cancellationToken);
         }
         catch (UploadRejectedException e)
         {

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using VaasWeb.Limits;
 using VaasWeb.Processing.Media;
+using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Uploads;
 using VaasWeb.Processing.Videos;
 using Microsoft.Extensions.Options;
@@ -59,7 +60,7 @@ internal static class TusEndpoints
         return Results.NoContent();
     }
 
-    private static IResult Create(HttpRequest request, HttpResponse response, ResumableUploadStore store, IOptions<UploadOptions> options)
+    private static IResult Create(HttpRequest request, HttpResponse response, ResumableUploadStore store, DiskSpace disk, IOptions<UploadOptions> options)
     {
         if (!long.TryParse(request.Headers["Upload-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
         {
@@ -75,7 +76,7 @@ internal static class TusEndpoints
         try
         {
             var upload = store.Create(length, VideoImporter.DisplayName(metadata.GetValueOrDefault("filename")), metadata.GetValueOrDefault("filetype"),
-                request.HttpContext.User.UploadLimit(options.Value), request.HttpContext.User.UserId());
+                request.HttpContext.User.UploadLimit(options.Value), request.HttpContext.User.UserId(), keepFreeBytes: disk.MinFreeBytes);
             response.Headers["Upload-Expires"] = upload.ExpiresAt.ToString("r", CultureInfo.InvariantCulture);
             return Results.Created($"{Path}/{upload.Id}", null);
         }
