@@ -81,14 +81,14 @@ internal static class GenerationEndpoints
     }
 
     private static Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult, ValidationProblem>> CreateAsync(
-        GenerationRequest? request, HttpContext http, GenerationService generations, CancellationToken cancellationToken) =>
+        GenerationRequest? request, HttpContext http, GenerationService generations, QueuedTaskCap cap, CancellationToken cancellationToken) =>
         SubmitAsync(request is null ? null : new GenerationInput(
             request.Prompt, request.Model, request.Duration, request.Resolution, request.PromptOptimizer,
-            request.FirstFrame, request.FirstFrameId, null, request.Narration?.Text, request.Narration?.VoiceId, http.Actor()), generations, cancellationToken);
+            request.FirstFrame, request.FirstFrameId, null, request.Narration?.Text, request.Narration?.VoiceId, http.Actor()), http.User, generations, cap, cancellationToken);
 
     /// <summary>Stores a generation request for the submit job, or says what is wrong with it; the MCP tool <c>generate_video</c> calls it too.</summary>
     internal static async Task<Results<Accepted<GenerationAccepted>, ProblemHttpResult, ValidationProblem>> SubmitAsync(
-        GenerationInput? input, GenerationService generations, CancellationToken cancellationToken)
+        GenerationInput? input, System.Security.Claims.ClaimsPrincipal user, GenerationService generations, QueuedTaskCap cap, CancellationToken cancellationToken)
     {
         if (!generations.IsConfigured)
         {
@@ -98,6 +98,11 @@ internal static class GenerationEndpoints
         if (input is null)
         {
             return TypedResults.Problem("Send a JSON body: {\"prompt\": \"...\"}.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if (await cap.RefusalAsync(user, cancellationToken) is { } tooMany)
+        {
+            return tooMany;
         }
 
         try

@@ -4,6 +4,7 @@ using Microsoft.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using VaasWeb.Limits;
+using VaasWeb.Processing.Ingestion;
 using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
@@ -26,6 +27,7 @@ internal static class SeedEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status507InsufficientStorage)
             .RequireAuthorization(Policies.Uploader).RequireLimit(LimitKind.Upload);
@@ -35,6 +37,7 @@ internal static class SeedEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .WithSummary("Queue the ingestion of a video inside the media root (a path as returned by upload-video).")
             .RequireAuthorization(Policies.Uploader).RequireLimit(LimitKind.Process);
@@ -73,8 +76,14 @@ internal static class SeedEndpoints
     }
 
     private static async Task<Results<Ok<UploadVideoResponse>, ProblemHttpResult>> UploadVideoAsync(
-        HttpRequest request, MediaStorage storage, DiskSpace disk, VideoImporter importer, IOptions<UploadOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, MediaStorage storage, DiskSpace disk, VideoImporter importer, IOptions<UploadOptions> options,
+        IOptions<IngestionOptions> ingestion, QueuedTaskCap cap, CancellationToken cancellationToken)
     {
+        if (ingestion.Value.AutoStart && await cap.RefusalAsync(request.HttpContext.User, cancellationToken) is { } tooMany)
+        {
+            return tooMany;
+        }
+
         ReceivedFile received;
         try
         {
@@ -100,7 +109,7 @@ internal static class SeedEndpoints
     }
 
     private static async Task<Results<Ok<ProcessVideoResponse>, ProblemHttpResult>> ProcessVideoAsync(
-        HttpRequest request, MediaStorage storage, VideoImporter importer, CancellationToken cancellationToken)
+        HttpRequest request, MediaStorage storage, VideoImporter importer, QueuedTaskCap cap, CancellationToken cancellationToken)
     {
         ProcessVideoRequest? body;
         try
@@ -113,13 +122,14 @@ internal static class SeedEndpoints
             return TypedResults.Problem("The body must be JSON like {\"video_path\": \"videos/<file>.mp4\"}.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        return await QueueAsync(body?.VideoPath, request.HttpContext.Actor(), storage, importer, cancellationToken);
+        return await QueueAsync(body?.VideoPath, request.HttpContext, storage, importer, cap, cancellationToken);
     }
 
     /// <summary>Queues the ingestion of a video path as <c>process-video</c> takes it; the MCP tool <c>process_video</c> calls it too.</summary>
     internal static async Task<Results<Ok<ProcessVideoResponse>, ProblemHttpResult>> QueueAsync(
-        string? videoPath, Processing.Accounts.Actor actor, MediaStorage storage, VideoImporter importer, CancellationToken cancellationToken)
+        string? videoPath, HttpContext http, MediaStorage storage, VideoImporter importer, QueuedTaskCap cap, CancellationToken cancellationToken)
     {
+        var actor = http.Actor();
         string path;
         try
         {
@@ -130,6 +140,11 @@ internal static class SeedEndpoints
             return TypedResults.Problem(e.Message, statusCode: e.Problem == MediaPathProblem.NotFound
                 ? StatusCodes.Status404NotFound
                 : StatusCodes.Status400BadRequest);
+        }
+
+        if (await cap.RefusalAsync(http.User, cancellationToken) is { } tooMany)
+        {
+            return tooMany;
         }
 
         try

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using VaasWeb.Limits;
+using VaasWeb.Processing.Ingestion;
 using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Uploads;
@@ -29,7 +30,7 @@ internal static class TusEndpoints
     {
         var tus = app.MapGroup(Path).WithTags("Resumable uploads (tus 1.0)").AddEndpointFilter(TusHeadersAsync).RequireAuthorization(Policies.Uploader);
         tus.MapMethods("", [HttpMethods.Options], Describe).WithName("DescribeUploads").WithSummary("Which tus version, extensions and maximum size this server supports.");
-        tus.MapPost("", Create).WithName("CreateUpload").WithSummary("Create an upload (Upload-Length, Upload-Metadata: filename, filetype).")
+        tus.MapPost("", CreateAsync).WithName("CreateUpload").WithSummary("Create an upload (Upload-Length, Upload-Metadata: filename, filetype).")
             .RequireLimit(LimitKind.Upload);
         tus.MapMethods("/{id}", [HttpMethods.Head], Head).WithName("GetUploadOffset").WithSummary("Where an upload stands (Upload-Offset).");
         tus.MapPatch("/{id}", PatchAsync).WithName("AppendToUpload").WithSummary("Append bytes at Upload-Offset; the last ones import the video.");
@@ -60,7 +61,8 @@ internal static class TusEndpoints
         return Results.NoContent();
     }
 
-    private static IResult Create(HttpRequest request, HttpResponse response, ResumableUploadStore store, DiskSpace disk, IOptions<UploadOptions> options)
+    private static async Task<IResult> CreateAsync(HttpRequest request, HttpResponse response, ResumableUploadStore store, DiskSpace disk,
+        IOptions<UploadOptions> options, IOptions<IngestionOptions> ingestion, QueuedTaskCap cap, CancellationToken cancellationToken)
     {
         if (!long.TryParse(request.Headers["Upload-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
         {
@@ -71,6 +73,12 @@ internal static class TusEndpoints
         {
             return Problem(StatusCodes.Status400BadRequest,
                 "Upload-Metadata must be comma-separated pairs of a key and its base64-encoded value, each key once, e.g. 'filename aG9saWRheS5tcDQ='.");
+        }
+
+        // The ingestion is queued by the last PATCH; the cap is checked now, before the bytes are sent.
+        if (ingestion.Value.AutoStart && await cap.RefusalAsync(request.HttpContext.User, cancellationToken) is { } tooMany)
+        {
+            return tooMany;
         }
 
         try

@@ -21,6 +21,7 @@ internal static class RateLimits
     public static IServiceCollection AddVaasLimits(this IServiceCollection services)
     {
         services.AddCheckedOptions<LimitsOptions, LimitsOptionsValidator>(LimitsOptions.Section);
+        services.AddSingleton<QueuedTaskCap>();
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitsOptions>>((options, limits) =>
         {
             foreach (var kind in Enum.GetValues<LimitKind>())

@@ -8,7 +8,7 @@ namespace VaasWeb.Mcp;
 
 /// <summary>MiniMax video generation as tools, named as MiniMax's own MCP server names them; the REST handlers do the work.</summary>
 [McpServerToolType]
-internal sealed class GenerationTools(ToolCaller caller, GenerationService generations)
+internal sealed class GenerationTools(ToolCaller caller, GenerationService generations, Limits.QueuedTaskCap cap)
 {
     [McpServerTool(Name = "generate_video", Title = "Generate a video (paid)", ReadOnly = false, Destructive = false, OpenWorld = true,
         UseStructuredContent = true, OutputSchemaType = typeof(GenerationAccepted))]
@@ -33,7 +33,7 @@ internal sealed class GenerationTools(ToolCaller caller, GenerationService gener
         var bytes = first_frame is null || Base64Picture.IsDataUrl(first_frame) ? null : Base64Picture.Decode(first_frame);
         var dataUrl = first_frame is not null && bytes is null ? first_frame : null;
         var input = new GenerationInput(prompt, model, duration, resolution, prompt_optimizer, dataUrl, null, bytes, narration, voice_id, caller.Actor);
-        return ToolResults.From<GenerationAccepted>((await GenerationEndpoints.SubmitAsync(input, generations, cancellationToken)).Result);
+        return ToolResults.From<GenerationAccepted>((await GenerationEndpoints.SubmitAsync(input, caller.Request.User, generations, cap, cancellationToken)).Result);
     }
 
     [McpServerTool(Name = "query_video_generation", Title = "Follow a generation", ReadOnly = true, UseStructuredContent = true, OutputSchemaType = typeof(GenerationResponse))]

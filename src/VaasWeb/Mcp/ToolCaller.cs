@@ -12,6 +12,9 @@ internal sealed class ToolCaller(IHttpContextAccessor accessor)
 
     public Actor Actor => Http.Actor();
 
+    /// <summary>The request itself, for the handlers that read the caller from it (the queued-task cap).</summary>
+    public HttpContext Request => Http;
+
     /// <summary>An app-relative URL (<c>/media/…</c>, <c>/videos/…</c>) as an absolute one: an agent fetches it from elsewhere.</summary>
     public string Absolute(string path)
     {

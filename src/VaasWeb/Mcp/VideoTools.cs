@@ -48,7 +48,8 @@ internal sealed class VideoTools(
     TaskLifecycle lifecycle,
     SearchService search,
     ClipService clips,
-    VideoQuestions questions)
+    VideoQuestions questions,
+    Limits.QueuedTaskCap cap)
 {
     [McpServerTool(Name = "list_videos", Title = "List videos", ReadOnly = true, UseStructuredContent = true, OutputSchemaType = typeof(VideoList))]
     [Description("Every video in the VaasWeb library, newest first: its video_id (what the other tools take), name, duration, size, and the status of its latest ingestion (completed means it can be searched).")]
@@ -86,7 +87,7 @@ internal sealed class VideoTools(
             return ToolResults.Error("Give video_id (from list_videos) or video_path (as upload-video returned it).");
         }
 
-        return ToolResults.From<ProcessVideoResponse>((await SeedEndpoints.QueueAsync(video_path, caller.Actor, storage, importer, cancellationToken)).Result);
+        return ToolResults.From<ProcessVideoResponse>((await SeedEndpoints.QueueAsync(video_path, caller.Request, storage, importer, cap, cancellationToken)).Result);
     }
 
     [McpServerTool(Name = "get_task_status", Title = "Task status", ReadOnly = true, UseStructuredContent = true, OutputSchemaType = typeof(TaskStatusResponse))]
