@@ -25,6 +25,8 @@ public sealed class DiskFullTests : IAsyncLifetime
             {
                 ["Ingestion:AutoStart"] = "false",
                 ["Ingestion:FrameIntervalSeconds"] = "0.1",
+                // These tests are about the disk really filling up, past the guard (DiskGuardTests).
+                ["Storage:MinFreeBytes"] = "0",
             });
             _http = _app.CreateHttpClient();
         }
