@@ -17,8 +17,8 @@ public sealed class DiskSpace(MediaStorage storage, IOptions<StorageOptions> opt
     /// <summary>Below this the board warns uploaders and admins; by default twice <see cref="MinFreeBytes"/>.</summary>
     public long WarnBelowBytes => options.Value.WarnFreeBytes ?? 2 * MinFreeBytes;
 
-    /// <summary>Why an upload of <paramref name="incomingBytes"/> is refused now, or null when there is room for it.</summary>
-    public string? RefusalFor(long incomingBytes) => Refusal(FreeBytes, incomingBytes, MinFreeBytes);
+    /// <summary>Why an upload of <paramref name="incomingBytes"/> is refused now, or null when there is room for it (always, with a reserve of 0).</summary>
+    public string? RefusalFor(long incomingBytes) => MinFreeBytes == 0 ? null : Refusal(FreeBytes, incomingBytes, MinFreeBytes);
 
     /// <summary>The warning the board shows, or null while there is enough room.</summary>
     public string? Warning() => Warning(FreeBytes, WarnBelowBytes, MinFreeBytes);

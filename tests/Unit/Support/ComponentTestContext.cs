@@ -11,6 +11,7 @@ using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Uploads;
 using VaasWeb.Processing.Accounts;
 using VaasWeb.Realtime;
@@ -40,6 +41,9 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<TaskQueries>();
         Services.AddSingleton(ClusterMode.Single);
         Services.AddSingleton(Options.Create(new UploadOptions()));
+        _storage.DataDirectory = _media;
+        var storage = Options.Create(_storage);
+        Services.AddSingleton(new DiskSpace(new MediaStorage(storage), storage));
         Auth = AddAuthorization();
         SignInAs(Roles.Uploader);
         using var db = CreateDb();
@@ -47,6 +51,12 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
     }
 
     protected BunitAuthorizationContext Auth { get; }
+
+    /// <summary>The disk guard's reserve as the board reads it (0, the default here: no reserve, no warning).</summary>
+    protected void UseDiskReserve(long minFreeBytes) => _storage.MinFreeBytes = minFreeBytes;
+
+    private readonly string _media = Directory.CreateTempSubdirectory("vaas-components-").FullName;
+    private readonly StorageOptions _storage = new() { MinFreeBytes = 0 };
 
     /// <summary>
     /// Signs the page's user in with <paramref name="role"/>. The policies they pass are worked out by the app's
@@ -95,6 +105,7 @@ public abstract class ComponentTestContext : BunitContext, IAsyncLifetime
         await base.DisposeAsync();
         _disposedAsync = true;
         await _connection.DisposeAsync();
+        Directory.Delete(_media, recursive: true);
     }
 
     protected override void Dispose(bool disposing)
