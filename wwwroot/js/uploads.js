@@ -84,7 +84,7 @@ async function start(file, options) {
     metadata: { filename: file.name, filetype: file.type || 'application/octet-stream' },
     onShouldRetry: err => {
       const status = err.originalResponse ? err.originalResponse.getStatus() : 0;
-      return (status < 400 || status >= 500 || status === 409 || status === 423) && navigator.onLine;
+      return !refusedCreation(err, status) && (status < 400 || status >= 500 || status === 409 || status === 423) && navigator.onLine;
     },
     onProgress: (sent, total) => {
       if (state.resumedAt === null && entry.resumed) state.resumedAt = sent;
@@ -112,7 +112,7 @@ async function start(file, options) {
     onError: err => {
       const response = err.originalResponse;
       const status = response ? response.getStatus() : 0;
-      if (status >= 400 && status < 500 && status !== 409 && status !== 423) {
+      if (refusedCreation(err, status) || (status >= 400 && status < 500 && status !== 409 && status !== 423)) {
         state.status = 'failed';
         state.message = problemDetail(response) || `The server refused the upload (HTTP ${status}).`;
       } else {
@@ -156,6 +156,12 @@ function report(entry, now) {
   } else if (!entry.timer) {
     entry.timer = setTimeout(send, Math.max(0, reportEveryMs - (Date.now() - entry.lastReport)));
   }
+}
+
+// The server said no to starting the upload (too many queued tasks, too little disk space): trying again at once
+// changes nothing, so the row shows the server's sentence instead of retrying.
+function refusedCreation(err, status) {
+  return !!err.originalRequest && err.originalRequest.getMethod() === 'POST' && (status === 409 || status === 507);
 }
 
 function problemDetail(response) {

@@ -57,6 +57,26 @@ public sealed class DiskSpaceBannerPageTests(BrowserFixture browser) : IAsyncLif
         }
     }
 
+    [Fact]
+    public async Task Board_WhenTheDiskIsBelowTheReserve_SaysSo_AndAFileDroppedOnItFailsWithTheServersSentence()
+    {
+        await using var full = VaasApp.Start(_temp.Combine("full"), new Dictionary<string, string?> { ["Storage:MinFreeBytes"] = (long.MaxValue / 4).ToString() });
+        var video = await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 2), _temp.Combine("refused.mp4"));
+        var page = await (await browser.NewContextAsync(full.BaseAddress, 390, 844)).NewPageAsync();
+        var board = new BoardPage(page);
+        await board.OpenAsync();
+
+        await Assertions.Expect(page.GetByTestId("disk-space-warning")).ToContainTextAsync("The server's disk is almost full");
+        await board.ChooseFilesAsync(video);
+
+        // Refused at creation: the row fails with the sentence at once instead of retrying as if the network were gone.
+        var row = board.Upload("refused.mp4");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "failed");
+        await Assertions.Expect(row.GetByTestId("upload-message")).ToContainTextAsync("The server is short of disk space for this upload");
+        await board.ScreenshotAsync("disk-full-board-phone-light");
+        Assert.Empty(Directory.EnumerateFiles(full.Storage.IncomingDirectory, "*.part", SearchOption.AllDirectories));
+    }
+
     public async Task DisposeAsync()
     {
         await _app.DisposeAsync();
