@@ -1,5 +1,5 @@
-using System.Globalization;
 using VaasWeb.Processing.Failures;
+using VaasWeb.Processing.Tasks;
 
 namespace VaasWeb.Processing.Ingestion;
 
@@ -39,22 +39,8 @@ public sealed record IngestionBudget(TimeSpan Step, string StepSetting, TimeSpan
 
     private string ForVideo => VideoSeconds is { } seconds ? $" for a {Describe(TimeSpan.FromSeconds(seconds))} video" : " for a video of unknown length";
 
-    /// <summary>A duration as people read it: "0.5 s", "45 s", "2 min 30 s", "1 h 5 min".</summary>
-    public static string Describe(TimeSpan span)
-    {
-        if (span < TimeSpan.FromSeconds(60))
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"{Math.Round(span.TotalSeconds, 1):0.#} s");
-        }
-
-        var rounded = TimeSpan.FromSeconds(Math.Round(span.TotalSeconds));
-        if (rounded < TimeSpan.FromHours(1))
-        {
-            return rounded.Seconds == 0 ? $"{(int)rounded.TotalMinutes} min" : $"{(int)rounded.TotalMinutes} min {rounded.Seconds} s";
-        }
-
-        return rounded.Minutes == 0 ? $"{(int)rounded.TotalHours} h" : $"{(int)rounded.TotalHours} h {rounded.Minutes} min";
-    }
+    /// <summary>A duration as people read it (<see cref="DurationText"/>).</summary>
+    public static string Describe(TimeSpan span) => DurationText.Of(span);
 
     private static (TimeSpan Budget, string Setting) Of(double videoSeconds, double factor, double floorSeconds, string factorSetting, string floorSetting)
     {
