@@ -58,6 +58,12 @@ public static class ErrorCodes
     public const string GaveUp = "gave_up";
     public const string Timeout = "timeout";
 
+    /// <summary>An ingestion step ran past its budget (<c>Ingestion:StepTimeoutFactor</c> / <c>StepTimeoutFloorSeconds</c>); its tools were killed.</summary>
+    public const string StepTimeout = "step_timeout";
+
+    /// <summary>An ingestion as a whole ran past its deadline (<c>Ingestion:TaskTimeoutFactor</c> / <c>TaskTimeoutFloorSeconds</c>).</summary>
+    public const string TaskTimeout = "task_timeout";
+
     // MiniMax.
     public const string SubmitOutcomeUnknown = "submit_outcome_unknown";
     public const string NarrationOutcomeUnknown = "narration_outcome_unknown";
@@ -77,7 +83,7 @@ public static class ErrorCodes
         NothingToRead => FailureKind.Conflict,
         NotConfigured => FailureKind.NotConfigured,
         DiskFull => FailureKind.DiskFull,
-        Cancelled or Aborted or GaveUp or Timeout or SubmitOutcomeUnknown or NarrationOutcomeUnknown => FailureKind.Ended,
+        Cancelled or Aborted or GaveUp or Timeout or StepTimeout or TaskTimeout or SubmitOutcomeUnknown or NarrationOutcomeUnknown => FailureKind.Ended,
         _ => FailureKind.ServerFault,
     };
 
@@ -91,6 +97,8 @@ public static class ErrorCodes
         VideoMissing => "The file was removed from the media folder; upload it again.",
         Cancelled => "Run it again when you want it.",
         GaveUp => "The server stopped repeatedly during this task; check its logs, then run it again.",
+        StepTimeout or TaskTimeout => "The work took far longer than a video of this length needs: the server was overloaded or a tool hung. Run it again; "
+            + "if it runs out of time again, check the server's load and tools, or raise the setting the reason names.",
         SubmitOutcomeUnknown => "Check MiniMax's console for the request before running it again: a new run is a new, charged request.",
         _ => "Run it again; if it fails the same way, the server log has the details.",
     };

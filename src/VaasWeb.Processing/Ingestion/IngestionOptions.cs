@@ -27,6 +27,18 @@ public sealed class IngestionOptions
 
     /// <summary>How many times a task interrupted by a server stop is tried before it is failed.</summary>
     public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Seconds each step may take per second of video (the probe measured ~0.1 s a second for the slowest step, transcripts).</summary>
+    public double StepTimeoutFactor { get; set; } = 3;
+
+    /// <summary>The least any step may take, whatever the video's length (a short video still loads its tools).</summary>
+    public double StepTimeoutFloorSeconds { get; set; } = 600;
+
+    /// <summary>Seconds the whole ingestion may take per second of video.</summary>
+    public double TaskTimeoutFactor { get; set; } = 10;
+
+    /// <summary>The least the whole ingestion may take.</summary>
+    public double TaskTimeoutFloorSeconds { get; set; } = 3600;
 }
 
 /// <summary>Checks every setting at start; each message names the setting so a bad value is easy to find.</summary>
@@ -46,5 +58,9 @@ internal sealed class IngestionOptionsValidator() : OptionsValidator<IngestionOp
         rules.Require(o.AudioSampleRate is >= 8000 and <= 48000, nameof(o.AudioSampleRate), "must be between 8000 and 48000 Hz", o.AudioSampleRate);
         rules.Require(o.MaxConcurrentJobs is >= 1 and <= 64, nameof(o.MaxConcurrentJobs), "must be between 1 and 64", o.MaxConcurrentJobs);
         rules.Require(o.MaxAttempts is >= 1 and <= 100, nameof(o.MaxAttempts), "must be between 1 and 100", o.MaxAttempts);
+        rules.Require(o.StepTimeoutFactor is >= 0.01 and <= 1000, nameof(o.StepTimeoutFactor), "must be between 0.01 and 1000 seconds per second of video", o.StepTimeoutFactor);
+        rules.Require(o.StepTimeoutFloorSeconds is >= 1 and <= 604800, nameof(o.StepTimeoutFloorSeconds), "must be between 1 and 604800 seconds", o.StepTimeoutFloorSeconds);
+        rules.Require(o.TaskTimeoutFactor is >= 0.01 and <= 10000, nameof(o.TaskTimeoutFactor), "must be between 0.01 and 10000 seconds per second of video", o.TaskTimeoutFactor);
+        rules.Require(o.TaskTimeoutFloorSeconds is >= 1 and <= 604800, nameof(o.TaskTimeoutFloorSeconds), "must be between 1 and 604800 seconds", o.TaskTimeoutFloorSeconds);
     }
 }

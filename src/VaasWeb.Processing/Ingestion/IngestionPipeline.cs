@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Search;
@@ -20,6 +21,7 @@ public sealed class IngestionPipeline(
     ITextIndex textIndex,
     TaskLifecycle lifecycle,
     ExternalTools tools,
+    IOptions<IngestionOptions> options,
     ILogger<IngestionPipeline> logger)
 {
     private readonly IIngestionStep[] _steps = steps.ToArray();
@@ -41,6 +43,8 @@ public sealed class IngestionPipeline(
         var total = _steps.Sum(s => s.Weight);
         var done = 0.0;
         var failedOptional = new List<string>();
+        var clock = lifecycle.Clock;
+        var started = clock.GetTimestamp();
         for (var ordinal = 0; ordinal < _steps.Length; ordinal++)
         {
             var step = _steps[ordinal];
@@ -48,11 +52,31 @@ public sealed class IngestionPipeline(
             progress.Report(step.Name, before / total * 100);
             await progress.FlushAsync(stop.Token);
             var record = await StartStepAsync(task, ordinal, step.Name, stop.Token);
+            // The probe may have measured a video whose length was not known yet; the budget follows what is known now.
+            var budget = IngestionBudget.For(run.Media?.Duration.TotalSeconds ?? video.DurationSeconds, options.Value);
+            var (limit, byTaskDeadline) = budget.LimitFor(clock.GetElapsedTime(started));
+            using var outOfTime = new CancellationTokenSource(limit, clock);
+            using var stepStop = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, outOfTime.Token);
             try
             {
                 var stepProgress = new StepProgress(f => progress.Report(step.Name, (before + Math.Clamp(f, 0, 1) * step.Weight) / total * 100));
-                var outcome = await step.RunAsync(run, stepProgress, stop.Token);
+                var outcome = await step.RunAsync(run, stepProgress, stepStop.Token);
                 await FinishStepAsync(record, outcome.State, outcome.Detail);
+            }
+            catch (Exception e) when (outOfTime.IsCancellationRequested && !stop.IsCancellationRequested)
+            {
+                // The budget ran out (the step's tools are killed by the same token); whatever the step threw on its way
+                // out is a consequence. A cancel or a shutdown (the run's own token) keeps its own meaning.
+                var exceeded = budget.Exceeded(step.Name, byTaskDeadline);
+                logger.LogDebug(e, "Step {Step} of task {TaskId} ran out of time", step.Name, task.Id);
+                await FinishStepAsync(record, StepState.Failed, exceeded.Message);
+                if (!step.IsOptional || byTaskDeadline)
+                {
+                    throw exceeded;
+                }
+
+                logger.LogWarning("Optional step {Step} of task {TaskId} ran out of time; going on: {Reason}", step.Name, task.Id, exceeded.Message);
+                failedOptional.Add(step.Name);
             }
             catch (Exception e) when (step.IsOptional && e is not OperationCanceledException)
             {
@@ -98,10 +122,13 @@ public sealed class IngestionPipeline(
 
     private async Task FinishStepAsync(TaskStep step, StepState state, string detail)
     {
-        // Recorded even when the work was cancelled, so the history says where it stopped.
+        // Recorded even when the work was cancelled, so the history says where it stopped; unless recovery already
+        // said (a watchdog that re-queued a stalled run marked its step interrupted, and that is what happened).
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-        db.TaskSteps.Attach(step);
-        step.Finish(state, detail, lifecycle.Now);
-        await db.SaveChangesAsync(CancellationToken.None);
+        var now = lifecycle.Now;
+        await db.TaskSteps.Where(s => s.Id == step.Id && s.State == StepState.Running).ExecuteUpdateAsync(s => s
+            .SetProperty(t => t.State, state)
+            .SetProperty(t => t.Detail, detail)
+            .SetProperty(t => t.FinishedAt, now), CancellationToken.None);
     }
 }

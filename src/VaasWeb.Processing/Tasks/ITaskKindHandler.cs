@@ -26,6 +26,21 @@ public interface ITaskKindHandler
     /// is gone; the list may be empty). Each kind decides: run again as a new attempt, resume where it was, or end.
     /// </summary>
     Task RecoverAsync(IReadOnlyList<ProcessingTask> orphaned, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether this kind's running tasks write progress steadily, so that one silent for <c>Tasks:StallAfterSeconds</c> is
+    /// stalled (<see cref="StallWatchJob"/>). False for work that legitimately waits without writing (a generation
+    /// polling MiniMax writes only changes).
+    /// </summary>
+    bool WritesProgressSteadily => false;
+
+    /// <summary>
+    /// Running tasks of this kind that stayed stalled past <c>Tasks:StallGraceSeconds</c>, wherever they run (their node may
+    /// be stuck or gone): end the run and decide, as after a crash. <paramref name="stillStalled"/> checks the row as it is
+    /// when written and says in words what happened, or null when it moved meanwhile (see <see cref="CrashedRuns.RunAgainAfterStallAsync"/>).
+    /// </summary>
+    Task RecoverStalledAsync(IReadOnlyList<ProcessingTask> stalled, Func<ProcessingTask, DateTimeOffset, string?> stillStalled, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
 }
 
 /// <summary>The registered kinds, by kind.</summary>
@@ -83,4 +98,9 @@ public abstract class TriggeredTaskKind : ITaskKindHandler
     }
 
     public abstract Task RecoverAsync(IReadOnlyList<ProcessingTask> orphaned, CancellationToken cancellationToken);
+
+    public virtual bool WritesProgressSteadily => false;
+
+    public virtual Task RecoverStalledAsync(IReadOnlyList<ProcessingTask> stalled, Func<ProcessingTask, DateTimeOffset, string?> stillStalled, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
 }

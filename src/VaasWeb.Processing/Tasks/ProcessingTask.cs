@@ -55,6 +55,12 @@ public sealed class ProcessingTask
     /// <summary>The node running the task, so that a restarting node re-queues only its own work.</summary>
     public string? WorkerId { get; private set; }
 
+    /// <summary>
+    /// When the watchdog (<see cref="StallWatchJob"/>) found this running task without progress for <c>Tasks:StallAfterSeconds</c>;
+    /// cleared by the next progress it writes, and by any change of state. <see cref="UpdatedAt"/> stays at its last progress.
+    /// </summary>
+    public DateTimeOffset? StalledSince { get; private set; }
+
     /// <summary>Bumped on every write; the optimistic concurrency token.</summary>
     public long Version { get; private set; }
 
@@ -133,6 +139,23 @@ public sealed class ProcessingTask
         CurrentStep = step;
         Progress = Math.Round(Math.Clamp(progress, 0, 100), 1);
         UpdatedAt = now;
+        StalledSince = null;
+        Version++;
+        return true;
+    }
+
+    /// <summary>
+    /// Marks a running task that has written nothing since <paramref name="quietSince"/> as stalled; false when it is
+    /// not running, is already marked, or moved since. Its <see cref="UpdatedAt"/> is left alone: nothing progressed.
+    /// </summary>
+    public bool MarkStalled(DateTimeOffset quietSince, DateTimeOffset now)
+    {
+        if (State != TaskState.InProgress || StalledSince is not null || UpdatedAt > quietSince)
+        {
+            return false;
+        }
+
+        StalledSince = now;
         Version++;
         return true;
     }
@@ -249,6 +272,7 @@ public sealed class ProcessingTask
         TaskStateMachine.EnsureCanMove(State, to);
         var from = State;
         State = to;
+        StalledSince = null;
         Attempt = newAttempt ?? Attempt;
         UpdatedAt = now;
         Version++;

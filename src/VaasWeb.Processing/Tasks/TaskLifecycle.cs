@@ -1,12 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using VaasWeb.Processing.Data;
+using VaasWeb.Processing.Failures;
 
 namespace VaasWeb.Processing.Tasks;
 
 /// <summary>
 /// Applies changes to task rows with optimistic concurrency and publishes each committed change. Every status
-/// and progress write goes through here, so the database and what viewers see never disagree.
+/// and progress write goes through here, so the database and what viewers see never disagree; and so every end and
+/// retry of a task is logged here, once, whichever path made it (<see cref="LogMove"/>).
 /// </summary>
 public sealed class TaskLifecycle(
     IDbContextFactory<VaasDbContext> dbFactory,
@@ -33,7 +35,11 @@ public sealed class TaskLifecycle(
     /// As above, for a change that also writes rows that belong to the task (a generation's): they are loaded
     /// from <see cref="VaasDbContext"/> given to <paramref name="change"/> and saved in the same transaction.
     /// </summary>
-    public async Task<TaskChange?> ChangeAsync(Guid taskId, Func<VaasDbContext, ProcessingTask, DateTimeOffset, Task<bool>> change, CancellationToken cancellationToken)
+    public Task<TaskChange?> ChangeAsync(Guid taskId, Func<VaasDbContext, ProcessingTask, DateTimeOffset, Task<bool>> change, CancellationToken cancellationToken) =>
+        ChangeAsync(taskId, change, cause: null, cancellationToken);
+
+    private async Task<TaskChange?> ChangeAsync(Guid taskId, Func<VaasDbContext, ProcessingTask, DateTimeOffset, Task<bool>> change, Exception? cause,
+        CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -44,6 +50,7 @@ public sealed class TaskLifecycle(
                 return null;
             }
 
+            var before = Where(task);
             if (!await change(db, task, Now))
             {
                 return new TaskChange(task, Changed: false);
@@ -59,6 +66,7 @@ public sealed class TaskLifecycle(
                 continue;
             }
 
+            LogMove(before, task, cause);
             await PublishAsync(task);
             return new TaskChange(task, Changed: true);
         }
@@ -69,13 +77,16 @@ public sealed class TaskLifecycle(
     /// token (the end of a run must land even while the host shuts down) and is retried, because a task left
     /// "in progress" by a failed write would look busy until the next restart.
     /// </summary>
-    public async Task<TaskChange?> ChangeRunningAsync(Guid taskId, Func<VaasDbContext, ProcessingTask, DateTimeOffset, Task<bool>> change)
+    public Task<TaskChange?> ChangeRunningAsync(Guid taskId, Func<VaasDbContext, ProcessingTask, DateTimeOffset, Task<bool>> change) =>
+        ChangeRunningAsync(taskId, change, cause: null);
+
+    private async Task<TaskChange?> ChangeRunningAsync(Guid taskId, Func<VaasDbContext, ProcessingTask, DateTimeOffset, Task<bool>> change, Exception? cause)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await ChangeAsync(taskId, async (db, task, now) => task.State == TaskState.InProgress && await change(db, task, now), CancellationToken.None);
+                return await ChangeAsync(taskId, async (db, task, now) => task.State == TaskState.InProgress && await change(db, task, now), cause, CancellationToken.None);
             }
             catch (Exception e) when (attempt < 5 && e is not InvalidOperationException)
             {
@@ -108,6 +119,7 @@ public sealed class TaskLifecycle(
                 }
 
                 var now = Now;
+                var before = tasks.ToDictionary(t => t.Key, t => Where(t.Value));
                 var results = new TaskChange?[changes.Count];
                 for (var i = 0; i < changes.Count; i++)
                 {
@@ -120,6 +132,7 @@ public sealed class TaskLifecycle(
                 await db.SaveChangesAsync();
                 foreach (var task in results.Where(r => r is { Changed: true }).Select(r => r!.Task).Distinct())
                 {
+                    LogMove(before[task.Id], task, cause: null);
                     await PublishAsync(task);
                 }
 
@@ -140,13 +153,49 @@ public sealed class TaskLifecycle(
         return one;
     }
 
-    /// <summary>Ends a running task (see <see cref="ChangeRunningAsync"/>).</summary>
-    public Task<TaskChange?> EndAsync(Guid taskId, Action<ProcessingTask, DateTimeOffset> end) =>
+    /// <summary>Ends a running task (see <see cref="ChangeRunningAsync"/>); <paramref name="cause"/> goes into the log line of its end.</summary>
+    public Task<TaskChange?> EndAsync(Guid taskId, Action<ProcessingTask, DateTimeOffset> end, Exception? cause = null) =>
         ChangeRunningAsync(taskId, (_, task, now) =>
         {
             end(task, now);
             return Task.FromResult(true);
-        });
+        }, cause);
+
+    private static (TaskState State, int Attempt, string? Step) Where(ProcessingTask task) => (task.State, task.Attempt, task.CurrentStep);
+
+    /// <summary>
+    /// One line for every end and every retry, with the task, its kind, the step it was in, the code and the attempt.
+    /// What people asked for (a cancel) and a run handed back at shutdown are information; an expected failure (a bad
+    /// file, a step out of time) or a retry after a crash or a stall is a warning; a bug, or a task given up, an error.
+    /// </summary>
+    private void LogMove((TaskState State, int Attempt, string? Step) before, ProcessingTask task, Exception? cause)
+    {
+        if (before.State == task.State)
+        {
+            return;
+        }
+
+        var step = task.CurrentStep ?? before.Step ?? "(none)";
+        var reason = task.History.LastOrDefault()?.Reason;
+        if (task.State == TaskState.Failed)
+        {
+            var level = task.ErrorCode switch
+            {
+                ErrorCodes.Cancelled => LogLevel.Information,
+                ErrorCodes.InternalError or ErrorCodes.GaveUp => LogLevel.Error,
+                _ => LogLevel.Warning,
+            };
+            logger.Log(level, cause, "Task {TaskId} ({Kind}) failed during step {Step} on attempt {Attempt}: {Code}: {Reason}",
+                task.Id, task.Kind, step, task.Attempt, task.ErrorCode, task.ErrorMessage);
+        }
+        else if (task.State == TaskState.Pending && before.State == TaskState.InProgress)
+        {
+            // A new attempt is a retry (a crash, a stall); the same attempt is a run handed back at shutdown.
+            var level = task.Attempt > before.Attempt ? LogLevel.Warning : LogLevel.Information;
+            logger.Log(level, cause, "Task {TaskId} ({Kind}) went back to the queue from step {Step} of attempt {Previous}, now attempt {Attempt}: {Reason}",
+                task.Id, task.Kind, step, before.Attempt, task.Attempt, reason);
+        }
+    }
 
     public async Task PublishAsync(ProcessingTask task)
     {

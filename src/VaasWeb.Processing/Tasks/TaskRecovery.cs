@@ -47,7 +47,9 @@ public sealed class TaskRecovery(
         }
     }
 
-    internal static bool Recover(ProcessingTask task, int maxAttempts, DateTimeOffset now, string who = "the server")
+    /// <param name="what">What happened to the run, as the start of a sentence: "the server stopped", "node b stopped",
+    /// "stalled on node b: no progress for 5 min".</param>
+    internal static bool Recover(ProcessingTask task, int maxAttempts, DateTimeOffset now, string what = "the server stopped")
     {
         if (task.State != TaskState.InProgress)
         {
@@ -59,11 +61,11 @@ public sealed class TaskRecovery(
         var where = task.CurrentStep is null ? "before its first step" : $"during step '{task.CurrentStep}'";
         if (runs >= maxAttempts)
         {
-            task.Fail(ErrorCodes.GaveUp, $"{char.ToUpperInvariant(who[0])}{who[1..]} stopped {where} on run {runs} of {maxAttempts}; not trying again.", now);
+            task.Fail(ErrorCodes.GaveUp, $"{char.ToUpperInvariant(what[0])}{what[1..]} {where} on run {runs} of {maxAttempts}; not trying again.", now);
         }
         else
         {
-            task.RequeueAfterCrash($"{who} stopped {where}; re-queued as run {runs + 1} of {maxAttempts} (attempt {task.Attempt + 1})", now);
+            task.RequeueAfterCrash($"{what} {where}; re-queued as run {runs + 1} of {maxAttempts} (attempt {task.Attempt + 1})", now);
         }
 
         return true;

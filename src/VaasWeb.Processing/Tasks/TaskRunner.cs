@@ -142,14 +142,19 @@ public sealed class TaskRunner(
             case OperationCanceledException cancelled:
                 await EndCancelledAsync(taskId, cancelled, policy);
                 break;
+            // The end is logged where it is written (TaskLifecycle), with the task's kind, step, code and attempt.
             case TaskFailureException expected:
-                logger.LogInformation("Task {TaskId} failed: {Code} {Message}", taskId, expected.Code, expected.Message);
                 await lifecycle.EndAsync(taskId, (task, now) => task.Fail(expected.Code, expected.Message, now));
                 break;
             default:
-                logger.LogError(failure, "Task {TaskId} failed unexpectedly", taskId);
                 var doing = policy.Doing is null ? "" : $" while {policy.Doing}";
-                await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.InternalError, $"Unexpected error{doing}: {failure.Message}", now));
+                var ended = await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.InternalError, $"Unexpected error{doing}: {failure.Message}", now), failure);
+                if (ended is not { Changed: true })
+                {
+                    // The task was no longer this run's to end; the bug is still worth a line.
+                    logger.LogError(failure, "Task {TaskId} failed unexpectedly after it had been ended or re-queued elsewhere", taskId);
+                }
+
                 break;
         }
     }
@@ -170,10 +175,14 @@ public sealed class TaskRunner(
         {
             logger.LogInformation("Task {TaskId} stopped with the server; it resumes on the next start", taskId);
         }
+        else if (current is not { State: TaskState.InProgress })
+        {
+            // The row said stop because the task is no longer this run's: the watchdog re-queued it, or it was ended elsewhere.
+            logger.LogInformation("Task {TaskId}: this run stopped because the task is now {State}", taskId, current?.State);
+        }
         else
         {
-            logger.LogWarning(e, "Task {TaskId} was aborted without a cancel request", taskId);
-            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.Aborted, $"The work stopped unexpectedly ({e.Message}).", now));
+            await lifecycle.EndAsync(taskId, (task, now) => task.Fail(ErrorCodes.Aborted, $"The work stopped unexpectedly ({e.Message}).", now), e);
         }
     }
 }

@@ -3,7 +3,8 @@ namespace VaasWeb.Processing.Tasks;
 /// <summary>
 /// A task as everyone outside the job sees it: what the board renders, what the SignalR hub pushes, what the
 /// status API returns. <see cref="Version"/> only grows, so a client can drop an update older than what it has.
-/// <see cref="Node"/> is the <c>Worker:Id</c> of the node that runs it, or last ran it.
+/// <see cref="Node"/> is the <c>Worker:Id</c> of the node that runs it, or last ran it; <see cref="StalledSince"/> is when the
+/// watchdog found it running without progress (null while it moves).
 /// </summary>
 public sealed record TaskSnapshot(
     Guid TaskId,
@@ -24,7 +25,8 @@ public sealed record TaskSnapshot(
     DateTimeOffset UpdatedAt,
     bool CancelRequested,
     long Version,
-    string? Node = null)
+    string? Node = null,
+    DateTimeOffset? StalledSince = null)
 {
     public static TaskSnapshot Of(ProcessingTask task) => new(
         task.Id,
@@ -45,5 +47,6 @@ public sealed record TaskSnapshot(
         task.UpdatedAt,
         task.CancelRequestedAt is not null,
         task.Version,
-        task.WorkerId);
+        task.WorkerId,
+        task.StalledSince);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
 using VaasWeb.Processing.Cluster;
+using VaasWeb.Processing.Settings;
 using VaasWeb.Processing.Storage;
 
 namespace VaasWeb.Processing.Tasks;
@@ -16,6 +17,7 @@ public static class TasksServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTasks(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddCheckedOptions<TasksOptions, TasksOptionsValidator>(TasksOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITaskEventSink, NoTaskEvents>();
         services.AddSingleton(provider => WorkerIdentity.Resolve(configuration["Worker:Id"], provider.GetRequiredService<IOptions<StorageOptions>>().Value));
@@ -52,6 +54,18 @@ public static class TasksServiceCollectionExtensions
         }
 
         services.AddRecurringJob<QueueSweepJob>(QueueSweepJob.Key, every: TimeSpan.FromMinutes(1), firstAfter: TimeSpan.FromMinutes(1));
+        TasksOptions stalls;
+        try
+        {
+            stalls = configuration.GetSection(TasksOptions.Section).Get<TasksOptions>() ?? new TasksOptions();
+        }
+        catch (InvalidOperationException)
+        {
+            // A value that is not a number: the checked options say so, naming the setting, when the host starts.
+            stalls = new TasksOptions();
+        }
+
+        services.AddRecurringJob<StallWatchJob>(StallWatchJob.Key, every: stalls.CheckInterval, firstAfter: stalls.CheckInterval);
         // Running jobs see the host stopping, kill their tools and hand their task back; Quartz waits for that.
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;

@@ -29,7 +29,8 @@ public sealed record TaskStatusResponse(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     DateTimeOffset UpdatedAt,
-    string? Node)
+    string? Node,
+    DateTimeOffset? StalledSince = null)
 {
     public static TaskStatusResponse Of(TaskSnapshot task) => new(
         task.TaskId.ToString(),
@@ -45,7 +46,8 @@ public sealed record TaskStatusResponse(
         task.StartedAt,
         task.FinishedAt,
         task.UpdatedAt,
-        task.Node);
+        task.Node,
+        task.StalledSince);
 }
 
 /// <summary>The seed's answer for an unknown task id, kept byte for byte.</summary>

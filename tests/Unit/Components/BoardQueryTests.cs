@@ -39,6 +39,17 @@ public class BoardQueryTests
     }
 
     [Fact]
+    public void Apply_StalledOnly_KeepsOnlyTasksTheWatchdogMarked()
+    {
+        var stalled = _tasks[3] with { StalledSince = T0.AddMinutes(10) };
+
+        var columns = (BoardQuery.Everything with { StalledOnly = true }).Apply([.. _tasks[..3], stalled, .. _tasks[4..]]);
+
+        Assert.Equal(["d-dune.mp4"], Names(columns[TaskState.InProgress]));
+        Assert.All(columns.Where(c => c.Key != TaskState.InProgress), c => Assert.Empty(c.Value));
+    }
+
+    [Fact]
     public void Apply_KindFilter_KeepsOnlyThatKind()
     {
         var columns = (BoardQuery.Everything with { Kind = TaskKind.Generation }).Apply(_tasks);

@@ -135,6 +135,46 @@ public class TaskBoardTests : ComponentTestContext
         Assert.Equal("1", Count(board, "pending"));
     }
 
+    [Fact]
+    public void StalledCard_SaysSo_AndTheStalledFilterKeepsOnlyStalledTasks()
+    {
+        AddTask("moving.mp4", t => t.Start("node", Now));
+        var stuckAt = Now;
+        AddTask("stuck.mp4", t => { t.Start("node", stuckAt); t.ReportProgress("transcript", 70, stuckAt); });
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        using (var db = CreateDb())
+        {
+            var stuck = db.Tasks.Single(t => t.Video!.OriginalFileName == "stuck.mp4");
+            stuck.MarkStalled(stuckAt, Now);
+            db.SaveChanges();
+        }
+
+        var board = Render<TaskBoard>();
+
+        board.WaitForAssertion(() => Assert.Equal("2", Count(board, "running")));
+        var card = Card(board, "stuck.mp4");
+        Assert.Equal("true", card.GetAttribute("data-stalled"));
+        Assert.StartsWith("stalled: no progress for 5:0", card.QuerySelector("[data-testid=task-stalled]")!.TextContent.Trim());
+        Assert.Null(Card(board, "moving.mp4").QuerySelector("[data-testid=task-stalled]"));
+
+        board.Find("[data-testid=stalled-filter] input").Change(true);
+
+        board.WaitForAssertion(() => Assert.Equal(["stuck.mp4"], NamesIn(board, "running")));
+        Assert.Empty(NamesIn(board, "pending"));
+    }
+
+    [Fact]
+    public void Push_ProgressOfAStalledTask_ClearsItsStalledMark()
+    {
+        var task = AddTask("stuck.mp4", t => { t.Start("node", Now); t.MarkStalled(Now, Now); });
+        var board = Render<TaskBoard>();
+        board.WaitForAssertion(() => Assert.NotNull(Card(board, "stuck.mp4").QuerySelector("[data-testid=task-stalled]")));
+
+        Updates.Push(TaskSnapshot.Of(task) with { Step = "frames", Progress = 30, StalledSince = null, UpdatedAt = Now, Version = task.Version + 1 });
+
+        board.WaitForAssertion(() => Assert.Null(Card(board, "stuck.mp4").QuerySelector("[data-testid=task-stalled]")));
+    }
+
     private DateTimeOffset Now => Clock.GetUtcNow();
 
     private ProcessingTask AddTask(string videoName, Action<ProcessingTask>? change = null)

@@ -28,6 +28,10 @@ public class IngestionOptionsTests
         { "Ingestion:AudioSampleRate", o => o.AudioSampleRate = 100 },
         { "Ingestion:MaxConcurrentJobs", o => o.MaxConcurrentJobs = 0 },
         { "Ingestion:MaxAttempts", o => o.MaxAttempts = 0 },
+        { "Ingestion:StepTimeoutFactor", o => o.StepTimeoutFactor = 0 },
+        { "Ingestion:StepTimeoutFloorSeconds", o => o.StepTimeoutFloorSeconds = 0.5 },
+        { "Ingestion:TaskTimeoutFactor", o => o.TaskTimeoutFactor = -1 },
+        { "Ingestion:TaskTimeoutFloorSeconds", o => o.TaskTimeoutFloorSeconds = 0 },
     };
 
     [Theory]

@@ -2,7 +2,8 @@ namespace VaasWeb.Tests.Unit.Support;
 
 /// <summary>
 /// A <c>Media:FfmpegFolder</c> holding links to the real ffmpeg and ffprobe, whose ffprobe a test can break
-/// (a script that exits 127, as a binary with a missing library does) or remove while the app runs.
+/// (a script that exits 127, as a binary with a missing library does) or remove while the app runs, and whose ffmpeg
+/// a test can make hang on some work (a script that never answers) while it still passes its check.
 /// </summary>
 public sealed class ToolFolder
 {
@@ -32,6 +33,34 @@ public sealed class ToolFolder
         File.Delete(FfprobePath);
         File.WriteAllText(FfprobePath, BrokenScript);
         File.SetUnixFileMode(FfprobePath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>
+    /// From now on, an ffmpeg run with an argument containing <paramref name="fragment"/> never answers: it becomes a
+    /// <c>sleep</c> (the same process, so killing it ends it) whose command line starts with "ffmpeg (hanging)" followed
+    /// by the arguments, so <see cref="FfmpegProcesses.Matching"/> finds it. Every other run (its check, other work) is
+    /// the real ffmpeg.
+    /// </summary>
+    public void HangFfmpegOn(string fragment)
+    {
+        if (OperatingSystem.IsWindows() || fragment.Contains('"') || fragment.Contains('$') || fragment.Contains('`'))
+        {
+            throw new NotSupportedException("A hanging ffmpeg is a bash script matching a plain fragment.");
+        }
+
+        var script = $$"""
+            #!/bin/bash
+            for argument in "$@"; do
+              case "$argument" in
+                *"{{fragment}}"*) exec -a "ffmpeg (hanging) $*" sleep 86400 ;;
+              esac
+            done
+            exec "{{OnPath("ffmpeg")}}" "$@"
+
+            """;
+        File.Delete(FfmpegPath);
+        File.WriteAllText(FfmpegPath, script);
+        File.SetUnixFileMode(FfmpegPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public void RemoveFfprobe() => File.Delete(FfprobePath);

@@ -515,6 +515,9 @@ namespace VaasWeb.Processing.Data.Migrations
                     b.Property<int>("Recoveries")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("StalledSince")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER");
 

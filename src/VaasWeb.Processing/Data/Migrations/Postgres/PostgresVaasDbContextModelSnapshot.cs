@@ -547,6 +547,9 @@ namespace VaasWeb.Processing.Data.Migrations.Postgres
                     b.Property<int>("Recoveries")
                         .HasColumnType("integer");
 
+                    b.Property<long?>("StalledSince")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("StartedAt")
                         .HasColumnType("bigint");
 

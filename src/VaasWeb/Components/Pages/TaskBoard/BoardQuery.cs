@@ -11,12 +11,13 @@ public enum BoardSort
     Name,
 }
 
-/// <summary>What the viewer asked to see: which statuses and kinds, which words, in what order.</summary>
+/// <summary>What the viewer asked to see: which statuses and kinds, which words, only stalled ones or all, in what order.</summary>
 public sealed record BoardQuery(
     IReadOnlySet<TaskState> States,
     TaskKind? Kind = null,
     string? Text = null,
-    BoardSort Sort = BoardSort.Newest)
+    BoardSort Sort = BoardSort.Newest,
+    bool StalledOnly = false)
 {
     public static readonly IReadOnlyList<TaskState> Columns = [TaskState.Pending, TaskState.InProgress, TaskState.Completed, TaskState.Failed];
 
@@ -25,6 +26,7 @@ public sealed record BoardQuery(
     public bool Matches(TaskSnapshot task) =>
         States.Contains(task.State)
         && (Kind is null || task.Kind == Kind)
+        && (!StalledOnly || task.StalledSince is not null)
         && (string.IsNullOrWhiteSpace(Text) || Contains(task.VideoName) || Contains(task.Step) || Contains(task.ErrorMessage)
             || Contains(task.ErrorCode) || task.TaskId.ToString().StartsWith(Text.Trim(), StringComparison.OrdinalIgnoreCase));
 
