@@ -157,7 +157,7 @@ public class TaskBoardTests : ComponentTestContext
         Assert.StartsWith("stalled: no progress for 5:0", card.QuerySelector("[data-testid=task-stalled]")!.TextContent.Trim());
         Assert.Null(Card(board, "moving.mp4").QuerySelector("[data-testid=task-stalled]"));
 
-        board.Find("[data-testid=stalled-filter] input").Change(true);
+        board.Find("input[data-testid=stalled-filter]").Change(true);
 
         board.WaitForAssertion(() => Assert.Equal(["stuck.mp4"], NamesIn(board, "running")));
         Assert.Empty(NamesIn(board, "pending"));
