@@ -16,7 +16,7 @@ if [ "${1:-}" = "--fast" ]; then
   dotnet test tests/Unit -c Release --filter "Category=Fast" --logger "trx" --results-directory "$results" "$@"
   status=$?
 else
-  ensure_commands "${VAAS_TOOLS[@]}" "${TEST_TOOLS[@]}" chromium:chromium redis-server:redis-server || exit 1
+  ensure_commands "${VAAS_TOOLS[@]}" "${TEST_TOOLS[@]}" chromium:chromium redis-server:redis-server promtool:prometheus || exit 1
   dotnet test VaasWeb.sln -c Release --logger "trx" --results-directory "$results" "$@"
   status=$?
 fi

@@ -26,6 +26,8 @@ public static class ProcessingServiceCollectionExtensions
     /// adds an <see cref="ITaskEventSink"/>.
     /// </summary>
     public static IServiceCollection AddVaasProcessing(this IServiceCollection services, IConfiguration configuration) => services
+        .AddSingleton<Telemetry.VaasMetrics>()
+        .AddSingleton<Telemetry.QueueDepthGauge>()
         .AddStorage()
         .AddVaasData(configuration)
         .AddVaasAccounts()

@@ -8,6 +8,7 @@ using VaasWeb.Mcp;
 using VaasWeb.Processing;
 using VaasWeb.Realtime;
 using VaasWeb.Security;
+using VaasWeb.Telemetry;
 using VaasWeb.Webhooks;
 
 namespace VaasWeb;
@@ -32,6 +33,7 @@ internal static class HostingExtensions
         builder.Services.AddVaasRealtime(builder.Configuration);
         builder.Services.AddVaasApi(builder.Configuration);
         builder.Services.AddVaasMcp();
+        builder.Services.AddVaasTelemetry(builder.Configuration);
         builder.Services.AddSingleton<Processing.Webhooks.IWebhookPayload, WebhookPayload>();
         builder.Services.AddOpenApi(options => options.AddVaasDescription());
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -61,6 +63,7 @@ internal static class HostingExtensions
         app.MapVaasMcp();
         app.MapWebhookApi();
         app.MapVaasRealtime();
+        app.MapVaasMetrics();
         // The API's description is no secret; reading it signs nobody in.
         app.MapOpenApi().AllowAnonymous();
         // "Try it" asks for the API key and sends it in X-Api-Key.

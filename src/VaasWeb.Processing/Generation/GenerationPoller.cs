@@ -6,9 +6,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Quartz;
 using VaasWeb.Processing.Data;
-using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Failures;
 using VaasWeb.Processing.Generation.MiniMax;
+using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Telemetry;
 
 namespace VaasWeb.Processing.Generation;
 
@@ -26,6 +27,7 @@ public sealed class GenerationPoller(
     GenerationRetrievals retrievals,
     IOptions<MiniMaxOptions> options,
     IHostApplicationLifetime lifetime,
+    VaasMetrics metrics,
     ILogger<GenerationPoller> logger) : IAsyncDisposable
 {
     /// <summary>A poll that failed for now is tried again at the next interval; a shutdown leaves the generation for the next start.</summary>
@@ -145,6 +147,7 @@ public sealed class GenerationPoller(
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(tracked.Stop.Token, stopping);
             var client = services.GetRequiredService<MiniMaxClient>();
+            metrics.Poll();
             var report = await client.QueryAsync(tracked.MiniMaxTaskId, stop.Token);
             // The slot limits requests to MiniMax; writing what the answer said waits for others' writes (WriteAsync).
             ReleaseSlot();

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Options;
 using Quartz;
 using VaasWeb.Processing.Cluster;
 using VaasWeb.Processing.Data;
-using VaasWeb.Processing.Storage;
-using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Failures;
 using VaasWeb.Processing.Generation.MiniMax;
+using VaasWeb.Processing.Storage;
+using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Telemetry;
 
 namespace VaasWeb.Processing.Generation;
 
@@ -32,6 +33,7 @@ public sealed class GenerationSubmitJob(
     IHostApplicationLifetime lifetime,
     ClusterMode cluster,
     IOptions<MiniMaxOptions> options,
+    VaasMetrics metrics,
     ILogger<GenerationSubmitJob> logger) : IJob
 {
     public static readonly JobKey Key = new("generation-submit", "generation");
@@ -60,11 +62,23 @@ public sealed class GenerationSubmitJob(
                 await SyncWindowAsync(cancellationToken);
                 if (gate.WaitTime() > TimeSpan.Zero)
                 {
+                    gate.NoteHeldBack();
                     return;
                 }
             }
 
+            if (gate.EndHeldBack() is { } waited)
+            {
+                metrics.SubmitHeldBack(waited);
+            }
+
             await runner.ClaimAndRunAsync(next.Value, Policy, SubmitAsync, cancellationToken);
+        }
+
+        if (gate.WaitTime() > TimeSpan.Zero && await NextQueuedAsync(cancellationToken) is not null)
+        {
+            // The rate limit keeps a generation waiting: counted once per wait, with its length, when it ends.
+            gate.NoteHeldBack();
         }
     }
 

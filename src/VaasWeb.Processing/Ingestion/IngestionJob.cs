@@ -22,7 +22,7 @@ public sealed class IngestionJob(TaskRunner runner, IngestionPipeline pipeline, 
         JobBuilder.Create<IngestionJob>().WithIdentity(KeyFor(videoId)).StoreDurably().Build();
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await runner.ClaimAndRunAsync(TaskQueue.TaskIdOf(context), Policy, async run =>
+        await runner.ClaimAndRunAsync(context, Policy, async run =>
         {
             var failedOptional = await pipeline.RunAsync(run);
             logger.LogInformation("Ingested video {VideoId} (task {TaskId})", run.Task!.VideoId, run.TaskId);

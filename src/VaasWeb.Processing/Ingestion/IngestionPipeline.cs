@@ -6,6 +6,7 @@ using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Search;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Telemetry;
 
 namespace VaasWeb.Processing.Ingestion;
 
@@ -22,6 +23,7 @@ public sealed class IngestionPipeline(
     TaskLifecycle lifecycle,
     ExternalTools tools,
     IOptions<IngestionOptions> options,
+    VaasMetrics metrics,
     ILogger<IngestionPipeline> logger)
 {
     private readonly IIngestionStep[] _steps = steps.ToArray();
@@ -57,17 +59,23 @@ public sealed class IngestionPipeline(
             var (limit, byTaskDeadline) = budget.LimitFor(clock.GetElapsedTime(started));
             using var outOfTime = new CancellationTokenSource(limit, clock);
             using var stepStop = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, outOfTime.Token);
+            using var span = VaasTracing.Source.StartActivity($"ingestion.step {step.Name}");
+            span?.SetTag("vaas.step", step.Name);
+            var stepStarted = clock.GetTimestamp();
+            var stepOutcome = "failed";
             try
             {
                 var stepProgress = new StepProgress(f => progress.Report(step.Name, (before + Math.Clamp(f, 0, 1) * step.Weight) / total * 100));
                 var outcome = await step.RunAsync(run, stepProgress, stepStop.Token);
                 await FinishStepAsync(record, outcome.State, outcome.Detail);
+                stepOutcome = outcome.State == StepState.Skipped ? "skipped" : "completed";
             }
             catch (Exception e) when (outOfTime.IsCancellationRequested && !stop.IsCancellationRequested)
             {
                 // The budget ran out (the step's tools are killed by the same token); whatever the step threw on its way
                 // out is a consequence. A cancel or a shutdown (the run's own token) keeps its own meaning.
                 var exceeded = budget.Exceeded(step.Name, byTaskDeadline);
+                stepOutcome = "timed_out";
                 logger.LogDebug(e, "Step {Step} of task {TaskId} ran out of time", step.Name, task.Id);
                 await FinishStepAsync(record, StepState.Failed, exceeded.Message);
                 if (!step.IsOptional || byTaskDeadline)
@@ -87,13 +95,20 @@ public sealed class IngestionPipeline(
             }
             catch (Exception e)
             {
+                stepOutcome = e is OperationCanceledException ? "stopped" : "failed";
                 await FinishStepAsync(record, StepState.Failed, e is OperationCanceledException ? "cancelled" : e.Message);
                 throw;
+            }
+            finally
+            {
+                metrics.StepEnded(step.Name, stepOutcome, clock.GetElapsedTime(stepStarted));
+                span?.SetTag("vaas.step.outcome", stepOutcome);
             }
 
             done += step.Weight;
         }
 
+        metrics.IngestionFinished(clock.GetElapsedTime(started), run.Media?.Duration.TotalSeconds ?? video.DurationSeconds ?? 0);
         return failedOptional;
     }
 

@@ -2,18 +2,20 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Failures;
+using VaasWeb.Processing.Telemetry;
 
 namespace VaasWeb.Processing.Tasks;
 
 /// <summary>
 /// Applies changes to task rows with optimistic concurrency and publishes each committed change. Every status
 /// and progress write goes through here, so the database and what viewers see never disagree; and so every end and
-/// retry of a task is logged here, once, whichever path made it (<see cref="LogMove"/>).
+/// retry of a task is logged and counted here, once, whichever path made it (<see cref="LogMove"/>).
 /// </summary>
 public sealed class TaskLifecycle(
     IDbContextFactory<VaasDbContext> dbFactory,
     ITaskEventSink events,
     TimeProvider clock,
+    VaasMetrics metrics,
     ILogger<TaskLifecycle> logger)
 {
     private const int MaxConflictRetries = 8;
@@ -177,6 +179,11 @@ public sealed class TaskLifecycle(
 
         var step = task.CurrentStep ?? before.Step ?? "(none)";
         var reason = task.History.LastOrDefault()?.Reason;
+        if (task.State is TaskState.Completed or TaskState.Failed)
+        {
+            metrics.TaskEnded(task.Kind, task.State, task.ErrorCode);
+        }
+
         if (task.State == TaskState.Failed)
         {
             var level = task.ErrorCode switch

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Quartz;
+using VaasWeb.Processing.Telemetry;
 
 namespace VaasWeb.Processing.Tasks;
 
@@ -73,10 +74,19 @@ public sealed class TaskQueue(ISchedulerFactory schedulerFactory, TaskKinds kind
             .ForJob(job)
             .UsingJobData(TaskIdKey, task.Id.ToString())
             .StartNow();
+        // The run's span becomes a child of the request (or job) that queued the task.
+        if (VaasTracing.CurrentTraceParent() is { } traceParent)
+        {
+            trigger = trigger.UsingJobData(VaasTracing.TraceParentKey, traceParent);
+        }
+
         return (executionGroup is null ? trigger : trigger.WithExecutionGroup(executionGroup)).Build();
     }
 
     public static TriggerKey TriggerKeyOf(Guid taskId) => new(taskId.ToString(), TriggerGroup);
+
+    /// <summary>The W3C trace context of whoever queued the task, when it was queued within a trace.</summary>
+    public static string? TraceParentOf(IJobExecutionContext context) => context.MergedJobDataMap.GetString(VaasTracing.TraceParentKey);
 
     public static Guid TaskIdOf(IJobExecutionContext context) =>
         Guid.Parse(context.MergedJobDataMap.GetString(TaskIdKey) ?? throw new InvalidOperationException("The trigger carries no task id."));

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Quartz;
 using VaasWeb.Processing.Failures;
+using VaasWeb.Processing.Telemetry;
 
 namespace VaasWeb.Processing.Tasks;
 
@@ -95,17 +97,24 @@ public sealed class TaskRunner(
     }
 
     /// <summary>Claims a pending task and runs it; does nothing when it cannot be claimed.</summary>
-    public async Task ClaimAndRunAsync(Guid taskId, TaskRunPolicy policy, Func<TaskRun, Task<TaskOutcome>> work, CancellationToken cancellationToken)
+    public async Task ClaimAndRunAsync(Guid taskId, TaskRunPolicy policy, Func<TaskRun, Task<TaskOutcome>> work, CancellationToken cancellationToken,
+        string? traceParent = null)
     {
         if (await ClaimAsync(taskId, cancellationToken) is { } task)
         {
-            await RunAsync(taskId, task, policy, work, cancellationToken);
+            await RunAsync(taskId, task, policy, work, cancellationToken, traceParent);
         }
     }
 
+    /// <summary>As <see cref="ClaimAndRunAsync(Guid, TaskRunPolicy, Func{TaskRun, Task{TaskOutcome}}, CancellationToken, string?)"/> for the task a trigger names, its span a child of whoever queued it.</summary>
+    public Task ClaimAndRunAsync(IJobExecutionContext context, TaskRunPolicy policy, Func<TaskRun, Task<TaskOutcome>> work, CancellationToken cancellationToken) =>
+        ClaimAndRunAsync(TaskQueue.TaskIdOf(context), policy, work, cancellationToken, TaskQueue.TraceParentOf(context));
+
     /// <summary>Runs work for a task this node holds: one it just claimed, or one in progress it takes up again.</summary>
-    public async Task RunAsync(Guid taskId, ProcessingTask? claimed, TaskRunPolicy policy, Func<TaskRun, Task<TaskOutcome>> work, CancellationToken cancellationToken)
+    public async Task RunAsync(Guid taskId, ProcessingTask? claimed, TaskRunPolicy policy, Func<TaskRun, Task<TaskOutcome>> work, CancellationToken cancellationToken,
+        string? traceParent = null)
     {
+        using var span = claimed is null ? null : VaasTracing.StartTaskRun(claimed.Kind.WireName, taskId, claimed.Attempt, traceParent);
         using var stop = policy.StopsWithHost
             ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping)
             : new CancellationTokenSource();
@@ -118,6 +127,7 @@ public sealed class TaskRunner(
         }
         catch (Exception e)
         {
+            VaasTracing.Fail(span, e is TaskFailureException expected ? expected.Code : e is OperationCanceledException ? "stopped" : ErrorCodes.InternalError, e.Message);
             await EndFailedAsync(taskId, e, policy);
             return;
         }

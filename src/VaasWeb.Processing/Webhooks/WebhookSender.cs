@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Telemetry;
 
 namespace VaasWeb.Processing.Webhooks;
 
@@ -23,6 +24,7 @@ public sealed class WebhookSender(
     WorkerIdentity worker,
     IOptions<WebhookOptions> options,
     TimeProvider clock,
+    VaasMetrics metrics,
     ILogger<WebhookSender> logger) : BackgroundService
 {
     private const int PerEndpoint = 2;
@@ -186,6 +188,16 @@ public sealed class WebhookSender(
                 .SetProperty(d => d.DeliveredAt, result.Delivered ? now : null)
                 .SetProperty(d => d.ClaimedBy, (string?)null)
                 .SetProperty(d => d.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
+        if (written > 0)
+        {
+            metrics.WebhookRound(delivery.Event, status switch
+            {
+                WebhookDeliveryStatus.Delivered => "delivered",
+                WebhookDeliveryStatus.Failed => "failed",
+                _ => "retrying",
+            });
+        }
+
         if (written == 0)
         {
             logger.LogWarning("Webhook delivery {DeliveryId} was taken over by another node before its outcome was written", delivery.Id);

@@ -1,13 +1,14 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.OpenApi;
-using Microsoft.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using VaasWeb.Limits;
 using VaasWeb.Processing.Ingestion;
 using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Storage;
 using VaasWeb.Processing.Tasks;
+using VaasWeb.Processing.Telemetry;
 using VaasWeb.Processing.Uploads;
 using VaasWeb.Processing.Videos;
 using VaasWeb.Security;
@@ -88,6 +89,7 @@ internal static class SeedEndpoints
         try
         {
             received = await MultipartUpload.ReceiveAsync(request, storage, disk, request.HttpContext.User.UploadLimit(options.Value), cancellationToken);
+            request.HttpContext.RequestServices.GetRequiredService<VaasMetrics>().UploadBytes(received.SizeBytes, "multipart");
         }
         catch (UploadRejectedException e)
         {

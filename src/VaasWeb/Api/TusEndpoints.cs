@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using VaasWeb.Limits;
 using VaasWeb.Processing.Ingestion;
 using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Storage;
+using VaasWeb.Processing.Telemetry;
 using VaasWeb.Processing.Uploads;
 using VaasWeb.Processing.Videos;
-using Microsoft.Extensions.Options;
 using VaasWeb.Security;
 
 namespace VaasWeb.Api;
@@ -124,7 +125,8 @@ internal static class TusEndpoints
     }
 
     private static async Task<IResult> PatchAsync(
-        string id, HttpRequest request, HttpResponse response, ResumableUploadStore store, VideoImporter importer, CancellationToken cancellationToken)
+        string id, HttpRequest request, HttpResponse response, ResumableUploadStore store, VideoImporter importer, VaasMetrics metrics,
+        CancellationToken cancellationToken)
     {
         if (!string.Equals(request.ContentType, OffsetContentType, StringComparison.OrdinalIgnoreCase))
         {
@@ -155,12 +157,15 @@ internal static class TusEndpoints
         {
             if (e.CurrentOffset is { } current)
             {
+                // A cut connection or a full disk keeps what arrived; it counts as received.
+                metrics.UploadBytes(Math.Max(current - offset, 0), "tus");
                 response.Headers["Upload-Offset"] = current.ToString(CultureInfo.InvariantCulture);
             }
 
             return Problem(e);
         }
 
+        metrics.UploadBytes(upload.Offset - offset, "tus");
         response.Headers["Upload-Offset"] = upload.Offset.ToString(CultureInfo.InvariantCulture);
         if (!upload.IsComplete)
         {

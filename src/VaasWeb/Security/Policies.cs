@@ -20,8 +20,12 @@ public static class Policies
     /// <summary>Also re-run and cancel any task, delete videos, manage users, read the audit log.</summary>
     public const string Admin = "Admin";
 
+    /// <summary><c>/metrics</c>: admins, a scraper with <c>Metrics:ScrapeKey</c>, or anyone with <c>Metrics:AllowAnonymous</c>.</summary>
+    public const string Metrics = "Metrics";
+
     public static void Add(AuthorizationOptions options)
     {
+        options.AddPolicy(Metrics, policy => policy.AddRequirements(new Telemetry.MetricsAccessRequirement()));
         options.AddPolicy(Board, policy => policy.AddRequirements(new BoardAccessRequirement()));
         // The same answers UserPermissions gives pages and handlers: one place says what each role includes.
         options.AddPolicy(Viewer, policy => policy.RequireAssertion(context => context.User.CanView()));

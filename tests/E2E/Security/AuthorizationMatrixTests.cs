@@ -79,6 +79,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ("PATCH", "/uploads/tus/{id}", $"/uploads/tus/{Id:N}", Need.Uploader),
         ("DELETE", "/uploads/tus/{id}", $"/uploads/tus/{Id:N}", Need.Uploader),
         ("*", "/healthz", "/healthz", Need.Nobody),
+        // Admins, or a scraper with Metrics:ScrapeKey (MetricsTests).
+        ("*", "/metrics", "/metrics", Need.Admin),
         ("GET", "/openapi/{documentName}.json", "/openapi/v1.json", Need.Nobody),
         ("GET", "/scalar/{documentName?}", "/scalar/v1", Need.Nobody),
         ("GET", "/scalar/scalar.js", "/scalar/scalar.js", Need.Nobody),

@@ -17,10 +17,12 @@ public sealed class VaasApp : WebApplicationFactory<Program>
     public const string AdminPassword = "e2e admin password";
 
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private readonly Lazy<string> _adminApiKey;
 
-    private VaasApp(string dataDirectory, IDictionary<string, string?>? settings, int port)
+    private VaasApp(string dataDirectory, IDictionary<string, string?>? settings, int port, Action<IServiceCollection>? services)
     {
+        _services = services;
         _settings = new Dictionary<string, string?>
         {
             ["Storage:DataDirectory"] = dataDirectory,
@@ -49,10 +51,19 @@ public sealed class VaasApp : WebApplicationFactory<Program>
     public MediaStorage Storage => Services.GetRequiredService<MediaStorage>();
 
     /// <param name="port">0 for any free port; a given one to start the app again where open pages expect it.</param>
-    public static VaasApp Start(string dataDirectory, IDictionary<string, string?>? settings = null, int port = 0)
+    /// <param name="services">Additions to the app's services, after its own (an in-memory trace exporter).</param>
+    public static VaasApp Start(string dataDirectory, IDictionary<string, string?>? settings = null, int port = 0, Action<IServiceCollection>? services = null)
     {
-        var app = new VaasApp(dataDirectory, settings, port);
+        var app = new VaasApp(dataDirectory, settings, port, services);
         app.StartServer();
+        // Program.cs refuses settings it cannot run with after the host is built (a message on stderr, exit code 1); the
+        // factory then holds a host that never started. Say so here instead of failing later on an empty database.
+        if (!app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStarted.IsCancellationRequested)
+        {
+            app.Dispose();
+            throw new InvalidOperationException("The app did not start: Program.cs refused its settings (see the test's standard error).");
+        }
+
         return app;
     }
 
@@ -107,5 +118,9 @@ public sealed class VaasApp : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddProvider(Logs));
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
+        }
     }
 }

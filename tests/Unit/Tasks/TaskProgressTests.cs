@@ -20,7 +20,7 @@ public sealed class TaskProgressTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await ProcessingHost.StartAsync(_temp.Path);
-        _lifecycle = new TaskLifecycle(_host.Get<IDbContextFactory<VaasDbContext>>(), _events, _clock, NullLogger<TaskLifecycle>.Instance);
+        _lifecycle = new TaskLifecycle(_host.Get<IDbContextFactory<VaasDbContext>>(), _events, _clock, _host.Get<VaasWeb.Processing.Telemetry.VaasMetrics>(), NullLogger<TaskLifecycle>.Instance);
         await using var db = await _host.DbAsync();
         var task = ProcessingTask.Create(TaskKind.Ingestion, null, "queued", _clock.GetUtcNow());
         task.Start("node", _clock.GetUtcNow());

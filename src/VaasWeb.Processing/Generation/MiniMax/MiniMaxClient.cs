@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using VaasWeb.Processing.Failures;
+using VaasWeb.Processing.Telemetry;
 
 namespace VaasWeb.Processing.Generation.MiniMax;
 
@@ -46,11 +48,13 @@ public sealed class MiniMaxClient
 
     private readonly HttpClient _http;
     private readonly MiniMaxOptions _options;
+    private readonly VaasMetrics _metrics;
 
-    public MiniMaxClient(HttpClient http, IOptions<MiniMaxOptions> options)
+    public MiniMaxClient(HttpClient http, IOptions<MiniMaxOptions> options, VaasMetrics metrics)
     {
         _http = http;
         _options = options.Value;
+        _metrics = metrics;
         // The pipeline times each attempt and the whole call; a download's body may take longer than either.
         _http.Timeout = Timeout.InfiniteTimeSpan;
     }
@@ -58,7 +62,10 @@ public sealed class MiniMaxClient
     public bool IsConfigured => _options.IsConfigured;
 
     /// <summary>Sends one generation request; returns MiniMax's task id. Never re-sent once it may have arrived.</summary>
-    public async Task<string> SubmitAsync(VideoGenerationRequest request, CancellationToken cancellationToken)
+    public Task<string> SubmitAsync(VideoGenerationRequest request, CancellationToken cancellationToken) =>
+        MeasuredAsync("submit", () => SubmitCallAsync(request, cancellationToken));
+
+    private async Task<string> SubmitCallAsync(VideoGenerationRequest request, CancellationToken cancellationToken)
     {
         var answer = await PostAsync<VideoGenerationResponse>("v1/video_generation", request, cancellationToken);
         EnsureSucceeded(answer.BaseResp, mayHaveTakenEffect: true);
@@ -71,7 +78,10 @@ public sealed class MiniMaxClient
         return answer.TaskId;
     }
 
-    public async Task<GenerationReport> QueryAsync(string taskId, CancellationToken cancellationToken)
+    public Task<GenerationReport> QueryAsync(string taskId, CancellationToken cancellationToken) =>
+        MeasuredAsync("query", () => QueryCallAsync(taskId, cancellationToken));
+
+    private async Task<GenerationReport> QueryCallAsync(string taskId, CancellationToken cancellationToken)
     {
         var answer = await GetAsync<VideoQueryResponse>($"v1/query/video_generation?task_id={Uri.EscapeDataString(taskId)}", cancellationToken);
         return Read(answer);
@@ -116,7 +126,10 @@ public sealed class MiniMaxClient
     }
 
     /// <summary>The file's size and a fresh download URL (they expire within hours: ask again for every download).</summary>
-    public async Task<MiniMaxFile> RetrieveAsync(string fileId, CancellationToken cancellationToken)
+    public Task<MiniMaxFile> RetrieveAsync(string fileId, CancellationToken cancellationToken) =>
+        MeasuredAsync("retrieve", () => RetrieveCallAsync(fileId, cancellationToken));
+
+    private async Task<MiniMaxFile> RetrieveCallAsync(string fileId, CancellationToken cancellationToken)
     {
         var answer = await GetAsync<FileRetrieveResponse>($"v1/files/retrieve?file_id={Uri.EscapeDataString(fileId)}", cancellationToken);
         EnsureSucceeded(answer.BaseResp, mayHaveTakenEffect: false);
@@ -133,7 +146,10 @@ public sealed class MiniMaxClient
     /// Streams a presigned URL into <paramref name="destination"/>; returns the bytes written. Sends no key (the URL
     /// is its own permission, and storage services refuse a second one). 403/404/410 → <see cref="DownloadUrlExpiredException"/>.
     /// </summary>
-    public async Task<long> DownloadAsync(Uri url, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken)
+    public Task<long> DownloadAsync(Uri url, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        MeasuredAsync("download", () => DownloadCallAsync(url, destination, progress, cancellationToken));
+
+    private async Task<long> DownloadCallAsync(Uri url, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -179,7 +195,10 @@ public sealed class MiniMaxClient
         return total;
     }
 
-    public async Task<SpeechAudio> TextToSpeechAsync(string text, string voiceId, CancellationToken cancellationToken)
+    public Task<SpeechAudio> TextToSpeechAsync(string text, string voiceId, CancellationToken cancellationToken) =>
+        MeasuredAsync("speech", () => TextToSpeechCallAsync(text, voiceId, cancellationToken));
+
+    private async Task<SpeechAudio> TextToSpeechCallAsync(string text, string voiceId, CancellationToken cancellationToken)
     {
         var audio = new AudioSetting();
         var request = new TextToSpeechRequest(_options.SpeechModel, text, Stream: false, new VoiceSetting(voiceId), audio, OutputFormat: "hex");
@@ -205,7 +224,10 @@ public sealed class MiniMaxClient
     }
 
     /// <summary>System voices first, then the account's cloned ones.</summary>
-    public async Task<IReadOnlyList<MiniMaxVoice>> GetVoicesAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<MiniMaxVoice>> GetVoicesAsync(CancellationToken cancellationToken) =>
+        MeasuredAsync("voices", () => GetVoicesCallAsync(cancellationToken));
+
+    private async Task<IReadOnlyList<MiniMaxVoice>> GetVoicesCallAsync(CancellationToken cancellationToken)
     {
         var answer = await PostAsync<GetVoiceResponse>("v1/get_voice", new GetVoiceRequest("all"), cancellationToken);
         EnsureSucceeded(answer.BaseResp, mayHaveTakenEffect: false);
@@ -213,6 +235,40 @@ public sealed class MiniMaxClient
             (entries ?? []).Where(v => !string.IsNullOrWhiteSpace(v.VoiceId))
                 .Select(v => new MiniMaxVoice(v.VoiceId!, string.IsNullOrWhiteSpace(v.VoiceName) ? v.VoiceId! : v.VoiceName, cloned));
         return [.. Of(answer.SystemVoice, cloned: false), .. Of(answer.VoiceCloning, cloned: true)];
+    }
+
+    /// <summary>
+    /// One call as the metrics and traces see it: counted by endpoint and outcome (<c>minimax.code</c> 0, base_resp's
+    /// code, or what went wrong), in a span of its own. A status answer that reports a failed generation is a call
+    /// that worked; its code is the generation's. A call abandoned by a cancel or a shutdown is not counted.
+    /// </summary>
+    private async Task<T> MeasuredAsync<T>(string endpoint, Func<Task<T>> call)
+    {
+        using var span = VaasTracing.Source.StartActivity($"minimax {endpoint}", ActivityKind.Client);
+        span?.SetTag("minimax.endpoint", endpoint);
+        try
+        {
+            var result = await call();
+            var code = result is GenerationReport { FailCode: { } failCode } ? failCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0";
+            _metrics.MiniMaxCall(endpoint, "ok", code);
+            return result;
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            var code = e switch
+            {
+                MiniMaxException miniMax => miniMax.MiniMaxCode,
+                DownloadUrlExpiredException expired => $"http_{expired.Status}",
+                _ => "malformed",
+            };
+            _metrics.MiniMaxCall(endpoint, "error", code);
+            VaasTracing.Fail(span, code, e.Message);
+            throw;
+        }
     }
 
     private Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)

@@ -14,6 +14,7 @@ public sealed class SubmitRateGate(IOptions<MiniMaxOptions> options, TimeProvide
     private readonly Queue<DateTimeOffset> _sent = new();
     private readonly Lock _gate = new();
     private DateTimeOffset _pausedUntil;
+    private DateTimeOffset? _heldBackSince;
 
     private int Limit => Math.Max(options.Value.SubmitPerMinute, 1);
 
@@ -27,6 +28,26 @@ public sealed class SubmitRateGate(IOptions<MiniMaxOptions> options, TimeProvide
             var untilSlot = _sent.Count < Limit ? TimeSpan.Zero : _sent.Peek() + Window - now;
             var untilResume = _pausedUntil > now ? _pausedUntil - now : TimeSpan.Zero;
             return untilSlot > untilResume ? untilSlot : untilResume;
+        }
+    }
+
+    /// <summary>A generation is waiting while the gate is closed: the start of a wait, unless one is already under way.</summary>
+    public void NoteHeldBack()
+    {
+        lock (_gate)
+        {
+            _heldBackSince ??= clock.GetUtcNow();
+        }
+    }
+
+    /// <summary>How long the wait that just ended lasted (the gate is open again); null when nothing was held back.</summary>
+    public TimeSpan? EndHeldBack()
+    {
+        lock (_gate)
+        {
+            var waited = clock.GetUtcNow() - _heldBackSince;
+            _heldBackSince = null;
+            return waited;
         }
     }
 
