@@ -52,7 +52,7 @@ public sealed class VaasMetrics
         _polls = meter.CreateCounter<long>("vaas.minimax.polls", "{poll}",
             "Status polls of generations in flight sent by this node's poller.");
         _submitGateWaits = meter.CreateCounter<long>("vaas.minimax.submit_gate.waits", "{submit}",
-            "Generation submits held back because the submit rate limit (MiniMax:SubmitsPerMinute) was used up.");
+            "Generation submits held back because the submit rate limit (MiniMax:SubmitPerMinute) was used up.");
         _submitGateWait = meter.CreateHistogram<double>("vaas.minimax.submit_gate.wait", "s",
             "How long a held-back submit had to wait for the next free slot.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = WaitSeconds });
         _webhookDeliveries = meter.CreateCounter<long>("vaas.webhooks.deliveries", "{delivery}",

@@ -65,6 +65,14 @@ public sealed class StatsPageTests(BrowserFixture browser) : IAsyncLifetime
         await Assertions.Expect(failure).ToContainTextAsync("Media:FfmpegFolder");
         await Assertions.Expect(page.Locator("[data-testid=stats-hours] svg")).ToHaveCountAsync(1);
 
+        // This page's circuit is in Blazor's own gauge at /metrics, as is every end the page counts (and the first
+        // run of the re-run task, which completed before the re-run failed).
+        var metrics = Telemetry.PrometheusText.Parse(await Telemetry.MetricsTests.ScrapeAsync(api.Http));
+        Assert.True(metrics.Value("aspnetcore_components_circuit_active_circuits") + metrics.Value("aspnetcore_components_circuit_active") >= 1,
+            "The open page's circuit is counted.");
+        Assert.Equal((3, 1, 1), ((int)metrics.Value("vaas_tasks_ended_total", ("outcome", "completed")),
+            (int)metrics.Value("vaas_tasks_ended_total", ("outcome", "failed")), (int)metrics.Value("vaas_tasks_ended_total", ("outcome", "cancelled"))));
+
         // The week holds the same work.
         await page.GetByText("Last 7 days").ClickAsync();
         await Assertions.Expect(page.GetByTestId("stats-completed")).ToHaveTextAsync("2");

@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using global::MiniMax.Emulator;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.SignalR.Client;
 using VaasWeb.Tests.E2E.Support;
 using VaasWeb.Tests.Unit.Support;
 
@@ -110,6 +111,29 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await asViewer.GetAsync("/metrics")).StatusCode);
         Assert.Contains("vaas_tasks_queue_depth", await ScrapeAsync(scraper));
         Assert.Contains("vaas_tasks_queue_depth", await ScrapeAsync(_api.Http));
+    }
+
+    [Fact]
+    public async Task AnOpenHubConnection_IsInSignalRsOwnGauge()
+    {
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(_app.BaseAddress, "/hubs/tasks"), o => o.Headers["X-Api-Key"] = _app.AdminApiKey)
+            .Build();
+        await hub.StartAsync();
+
+        var metrics = PrometheusText.Parse(await ScrapeAsync(_api.Http));
+
+        Assert.Equal(1, metrics.Value("signalr_server_active_connections"));
+    }
+
+    [Fact]
+    public async Task AllowAnonymous_OpensMetricsToAnyone_AndNothingElse()
+    {
+        await using var open = VaasApp.Start(_temp.Combine("open"), new Dictionary<string, string?> { ["Metrics:AllowAnonymous"] = "true" });
+        using var anonymous = open.CreateHttpClient(apiKey: null);
+
+        Assert.Contains("vaas_tasks_queue_depth", await ScrapeAsync(anonymous));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/tasks")).StatusCode);
     }
 
     [Fact]
