@@ -44,6 +44,19 @@ public sealed class ScreenTextIngestionTests : IAsyncLifetime
         Assert.Equal((HitSource.ScreenText, slide.StartSeconds), (hit.Source, hit.StartSeconds));
     }
 
+    [Fact]
+    public async Task ReadAsync_PatternAndSlideInOneRun_EachImageGetsItsOwnReading()
+    {
+        var pattern = await TestMedia.StillAsync(await TestMedia.TestPatternVideoAsync(), 7, _temp.Combine("pattern.jpg"), width: 800);
+        var slide = await TestMedia.StillAsync(await TestMedia.SlideVideoAsync(), 6, _temp.Combine("slide.jpg"), width: 800);
+
+        var texts = await _host.Get<IFrameTextReader>().ReadAsync([pattern, slide, pattern], CancellationToken.None);
+
+        Assert.Equal(["", TestMedia.SlideText, ""], texts.Select(t => t.Text));
+        Assert.InRange(texts[1].Confidence, 90, 100);
+        Assert.Equal(0, texts[0].Confidence);
+    }
+
     private async Task<Video> IngestAsync(string source)
     {
         var incoming = _host.Storage.NewIncomingPath();
