@@ -203,3 +203,35 @@ public class ScreenTextMergeTests
     private static IReadOnlyList<DistinctFrame> Pictures(params double[] seconds) =>
         seconds[..^1].Select((s, i) => new DistinctFrame(new Frame(VideoId, i, s, $"f{i}.jpg", 8, 8), seconds[i + 1])).ToArray();
 }
+
+[Trait("Category", "Fast")]
+public class OcrOptionsTests
+{
+    [Fact]
+    public void Validate_Defaults_AreValid()
+    {
+        Assert.True(new IntelligenceOptionsValidator().Validate(null, new IntelligenceOptions()).Succeeded);
+    }
+
+    public static TheoryData<string, Action<OcrOptions>> BadValues => new()
+    {
+        { "Intelligence:Ocr:MinWordConfidence must be between 0 and 100 (got -1)", o => o.MinWordConfidence = -1 },
+        { "Intelligence:Ocr:MinShortWordConfidence must be between 0 and 100 (got 101)", o => o.MinShortWordConfidence = 101 },
+        { "Intelligence:Ocr:MinLineConfidence must be between 0 and 100 (got 150)", o => o.MinLineConfidence = 150 },
+        { "Intelligence:Ocr:MergeSimilarity must be greater than 0 and at most 1 (got 0)", o => o.MergeSimilarity = 0 },
+        { "Intelligence:Ocr:MergeSimilarity must be greater than 0 and at most 1 (got 1.5)", o => o.MergeSimilarity = 1.5 },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadValues))]
+    public void Validate_BadValue_FailsNamingTheSettingAndTheValue(string expected, Action<OcrOptions> spoil)
+    {
+        var options = new IntelligenceOptions();
+        spoil(options.Ocr);
+
+        var result = new IntelligenceOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, message => message.StartsWith(expected, StringComparison.Ordinal));
+    }
+}
