@@ -69,4 +69,22 @@ public sealed class OcrOptions
     /// pixels changed noticeably; fewer, and it repeats the previous picture. A line of text appearing changes dozens.
     /// </summary>
     public int MinChangedPixels { get; set; } = 8;
+
+    /// <summary>
+    /// tesseract's confidence (0–100) a word needs to be kept. Clean text on a plain background reads at 88–97;
+    /// what it makes of shapes and textures mostly below 60.
+    /// </summary>
+    public double MinWordConfidence { get; set; } = 70;
+
+    /// <summary>The confidence a word of one or two letters or digits (or a lone symbol) needs: noise is mostly such.</summary>
+    public double MinShortWordConfidence { get; set; } = 90;
+
+    /// <summary>The mean confidence of a line's kept words; below it the whole line is dropped.</summary>
+    public double MinLineConfidence { get; set; } = 80;
+
+    /// <summary>
+    /// Consecutive pictures whose texts are at least this similar (0–1, 1 − edit distance / length) are one
+    /// segment: the same slide read twice differs by a letter or a stray prefix.
+    /// </summary>
+    public double MergeSimilarity { get; set; } = 0.8;
 }

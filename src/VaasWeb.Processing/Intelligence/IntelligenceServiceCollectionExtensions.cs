@@ -42,5 +42,11 @@ internal sealed class IntelligenceOptionsValidator() : OptionsValidator<Intellig
         }
 
         rules.Require(o.Ocr.MinChangedPixels is >= 1 and <= 1024, "Ocr:MinChangedPixels", "must be between 1 and 1024", o.Ocr.MinChangedPixels);
+        foreach (var (name, confidence) in new[] { ("MinWordConfidence", o.Ocr.MinWordConfidence), ("MinShortWordConfidence", o.Ocr.MinShortWordConfidence), ("MinLineConfidence", o.Ocr.MinLineConfidence) })
+        {
+            rules.Require(confidence is >= 0 and <= 100, $"Ocr:{name}", "must be between 0 and 100", confidence);
+        }
+
+        rules.Require(o.Ocr.MergeSimilarity is > 0 and <= 1, "Ocr:MergeSimilarity", "must be greater than 0 and at most 1", o.Ocr.MergeSimilarity);
     }
 }

@@ -16,11 +16,17 @@ public interface ITranscriber
     Task<IReadOnlyList<SpeechSegment>> TranscribeAsync(string wavPath, CancellationToken cancellationToken);
 }
 
+/// <summary>The text read in one image, and how sure the reader is of it (0–100).</summary>
+public sealed record FrameText(string Text, double Confidence)
+{
+    public static readonly FrameText None = new("", 0);
+}
+
 /// <summary>Reads the text visible in images (on-screen text of frames).</summary>
 public interface IFrameTextReader
 {
-    /// <summary>One result per image, in order; empty where there is no text.</summary>
-    Task<IReadOnlyList<string>> ReadAsync(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken);
+    /// <summary>One result per image, in order; <see cref="FrameText.None"/> where there is no text (or only noise).</summary>
+    Task<IReadOnlyList<FrameText>> ReadAsync(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken);
 }
 
 /// <summary>Describes a picture in one sentence.</summary>

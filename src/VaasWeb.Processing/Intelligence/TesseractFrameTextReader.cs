@@ -1,16 +1,23 @@
-using System.Text.RegularExpressions;
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using VaasWeb.Processing.Media;
 
 namespace VaasWeb.Processing.Intelligence;
 
+/// <summary>A word tesseract read: its line (page = image, block, paragraph, line) and its confidence (0–100).</summary>
+internal sealed record OcrWord(int Page, int Block, int Paragraph, int Line, double Confidence, string Text);
+
 /// <summary>
-/// Offline OCR with tesseract. All images go to one tesseract run (it reads a list of files and separates the
-/// pages with form feeds), which saves a process start per frame.
+/// Offline OCR with tesseract. All images go to one tesseract run (it reads a list of files as the pages of one
+/// document), which saves a process start per frame. Its TSV output gives each word's confidence, which
+/// <see cref="ScreenTextFilter"/> uses to drop what it made of shapes and textures.
 /// </summary>
-public sealed partial class TesseractFrameTextReader(IOptions<IntelligenceOptions> options, ExternalTools tools) : IFrameTextReader
+public sealed class TesseractFrameTextReader(IOptions<IntelligenceOptions> options, ExternalTools tools) : IFrameTextReader
 {
-    public async Task<IReadOnlyList<string>> ReadAsync(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken)
+    private const string TsvHeader = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext";
+    private const int WordLevel = 5;
+
+    public async Task<IReadOnlyList<FrameText>> ReadAsync(IReadOnlyList<string> imagePaths, CancellationToken cancellationToken)
     {
         if (imagePaths.Count == 0)
         {
@@ -21,9 +28,10 @@ public sealed partial class TesseractFrameTextReader(IOptions<IntelligenceOption
         try
         {
             await File.WriteAllLinesAsync(list, imagePaths, cancellationToken);
-            var output = await CommandLine.RunAsync(tools, tools.Tesseract, [list, "stdout", "-l", options.Value.Ocr.Language, "--psm", "3"], "tesseract", cancellationToken);
-            var pages = output.Split('\f');
-            return imagePaths.Select((_, i) => i < pages.Length ? Clean(pages[i]) : "").ToArray();
+            var ocr = options.Value.Ocr;
+            var output = await CommandLine.RunAsync(tools, tools.Tesseract, [list, "stdout", "-l", ocr.Language, "--psm", "3", "tsv"], "tesseract", cancellationToken);
+            var pages = ParseTsv(output).ToLookup(w => w.Page);
+            return imagePaths.Select((_, i) => ScreenTextFilter.Keep(pages[i + 1], ocr)).ToArray();
         }
         finally
         {
@@ -31,17 +39,40 @@ public sealed partial class TesseractFrameTextReader(IOptions<IntelligenceOption
         }
     }
 
-    /// <summary>One line of words; OCR noise (lines without a letter or digit run of two) dropped.</summary>
-    internal static string Clean(string page)
+    /// <summary>The words of tesseract's TSV output in reading order (the rows for pages, blocks and lines hold no text).</summary>
+    internal static IReadOnlyList<OcrWord> ParseTsv(string tsv)
     {
-        var lines = page.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(line => Meaningful().IsMatch(line));
-        return Whitespace().Replace(string.Join(' ', lines), " ").Trim();
+        var rows = tsv.Split('\n').Select(row => row.TrimEnd('\r')).Where(row => row.Length > 0).ToArray();
+        if (rows.Length == 0)
+        {
+            return [];
+        }
+
+        if (rows[0] != TsvHeader)
+        {
+            throw new ProviderException("tesseract", $"its TSV output does not start with the expected header (got \"{Shorten(rows[0])}\").");
+        }
+
+        var words = new List<OcrWord>();
+        foreach (var (row, number) in rows.Skip(1).Select((row, i) => (row, i + 2)))
+        {
+            var cells = row.Split('\t');
+            if (cells.Length != 12 || !int.TryParse(cells[0], CultureInfo.InvariantCulture, out var level)
+                || !int.TryParse(cells[1], CultureInfo.InvariantCulture, out var page) || !int.TryParse(cells[2], CultureInfo.InvariantCulture, out var block)
+                || !int.TryParse(cells[3], CultureInfo.InvariantCulture, out var paragraph) || !int.TryParse(cells[4], CultureInfo.InvariantCulture, out var line)
+                || !double.TryParse(cells[10], NumberStyles.Float, CultureInfo.InvariantCulture, out var confidence))
+            {
+                throw new ProviderException("tesseract", $"line {number} of its TSV output is not 12 columns of level, page, block, paragraph, line, word, box, confidence and text (got \"{Shorten(row)}\").");
+            }
+
+            if (level == WordLevel && cells[11].Trim() is { Length: > 0 } text)
+            {
+                words.Add(new OcrWord(page, block, paragraph, line, confidence, text));
+            }
+        }
+
+        return words;
     }
 
-    [GeneratedRegex(@"[\p{L}\p{N}]{2,}")]
-    private static partial Regex Meaningful();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
+    private static string Shorten(string row) => row.Length <= 80 ? row : $"{row[..80]}…";
 }

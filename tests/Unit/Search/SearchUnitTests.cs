@@ -152,15 +152,6 @@ public class LocalProviderParsingTests
         Assert.Equal([0.13, 0.51, 0.88, 0.99], segments[0].WordStarts!);
         Assert.Equal([5.02, 5.31], segments[1].WordStarts!);
     }
-
-    [Theory]
-    [InlineData("QUARTERLY SALES\nREPORT\n\n", "QUARTERLY SALES REPORT")]
-    [InlineData(";\n\na ~ |\n", "")]
-    [InlineData("  Total:  42 %  \n", "Total: 42 %")]
-    public void Tesseract_PageText_IsCleanedToOneLineWithoutNoise(string page, string expected)
-    {
-        Assert.Equal(expected, TesseractFrameTextReader.Clean(page));
-    }
 }
 
 [Trait("Category", "Fast")]

@@ -56,6 +56,40 @@ public static class TestMedia
         return path;
     }
 
+    public const string SlideText = "Budget review for next year";
+    public const double SlideFromSeconds = 5;
+    public const double SlideUntilSeconds = 9;
+
+    private static readonly ConcurrentDictionary<(int, int), Lazy<Task<string>>> TestPatterns = new();
+    private static readonly Lazy<Task<string>> Slide = new(() => MakeTestPatternVideoAsync("slide.mp4", 800, 600, 14,
+        $",drawbox=x=0:y=300:w=iw:h=300:color=0x203050:t=fill:enable='{SlideShown}',drawtext=text='{SlideText}':fontcolor=white:fontsize=36:x=(w-text_w)/2:y=430:enable='{SlideShown}'"));
+
+    private static string SlideShown => $"gte(t,{SlideFromSeconds})*lt(t,{SlideUntilSeconds})";
+
+    /// <summary>
+    /// 30 s of ffmpeg's testsrc2 (320×240 is its own default size): moving shapes and colours, and a clock and a
+    /// frame counter that change every frame. Nothing meant to be read, yet tesseract makes words of it
+    /// ("00:00: 13.000}", "325)" at 320×240, "ee Es" at 1024×768).
+    /// </summary>
+    public static Task<string> TestPatternVideoAsync(int width = 320, int height = 240) =>
+        TestPatterns.GetOrAdd((width, height), size => new Lazy<Task<string>>(() =>
+            MakeTestPatternVideoAsync($"test-pattern-{size.Item1}x{size.Item2}.mp4", size.Item1, size.Item2, 30, ""))).Value;
+
+    /// <summary>
+    /// 14 s of testsrc2 at 800×600 with a slide over its lower half from 5 to 9 s: <see cref="SlideText"/> in white
+    /// on a plain panel. The pattern keeps moving above it, so every second is a new picture and the slide is read
+    /// four times (once as "gal | Budget review for next year").
+    /// </summary>
+    public static Task<string> SlideVideoAsync() => Slide.Value;
+
+    private static async Task<string> MakeTestPatternVideoAsync(string name, int width, int height, int seconds, string filters)
+    {
+        var path = Path.Combine(Cache, name);
+        await RunFfmpegAsync(["-v", "error", "-y", "-f", "lavfi", "-i", $"testsrc2=size={width}x{height}:rate=25", "-vf", $"null{filters}",
+            "-t", seconds.ToString(CultureInfo.InvariantCulture), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path]);
+        return path;
+    }
+
     /// <summary>One frame of a video at a time, as a still picture (what a screenshot would be).</summary>
     public static async Task<string> StillAsync(string video, double seconds, string path, int width = 480)
     {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Intelligence;
 using VaasWeb.Processing.Search;
@@ -6,10 +7,10 @@ using VaasWeb.Processing.Search;
 namespace VaasWeb.Processing.Ingestion.Steps;
 
 /// <summary>
-/// Reads the text visible in each distinct picture (near-duplicates of the previous one are skipped); text that
-/// stays the same across several pictures becomes one segment spanning them.
+/// Reads the text visible in each distinct picture (near-duplicates of the previous one are skipped); readings of
+/// consecutive pictures that are alike become one segment spanning them.
 /// </summary>
-internal sealed class FrameTextStep(IFrameTextReader reader, IDbContextFactory<VaasDbContext> dbFactory) : IIngestionStep
+internal sealed class FrameTextStep(IFrameTextReader reader, IDbContextFactory<VaasDbContext> dbFactory, IOptions<IntelligenceOptions> options) : IIngestionStep
 {
     private const int Batch = 16;
 
@@ -19,36 +20,44 @@ internal sealed class FrameTextStep(IFrameTextReader reader, IDbContextFactory<V
     public async Task<StepOutcome> RunAsync(IngestionRun run, IProgress<double> progress, CancellationToken cancellationToken)
     {
         var distinct = await IngestionText.DistinctFramesAsync(dbFactory, run, cancellationToken);
-        var texts = new List<string>(distinct.Count);
+        var texts = new List<FrameText>(distinct.Count);
         foreach (var batch in distinct.Chunk(Batch))
         {
             texts.AddRange(await reader.ReadAsync(batch.Select(d => run.Storage.ToAbsolute(d.Frame.Path)).ToArray(), cancellationToken));
             progress.Report((double)texts.Count / distinct.Count);
         }
 
-        var segments = new List<TextSegment>();
-        for (var i = 0; i < distinct.Count; i++)
+        var segments = Merge(run.VideoId, distinct, texts, options.Value.Ocr.MergeSimilarity);
+        await IngestionText.SaveAsync(dbFactory, segments, cancellationToken);
+        return StepOutcome.Done($"text on {texts.Count(t => t.Text.Length > 0)} of {distinct.Count} distinct pictures, {segments.Count} segments");
+    }
+
+    /// <summary>
+    /// One segment per run of pictures whose texts are at least <paramref name="minSimilarity"/> alike (the same
+    /// slide over moving video, read with a letter wrong or a stray prefix), spanning them all, with the reading
+    /// tesseract was surest of. A picture without text ends the run.
+    /// </summary>
+    internal static IReadOnlyList<TextSegment> Merge(Guid videoId, IReadOnlyList<DistinctFrame> pictures, IReadOnlyList<FrameText> texts, double minSimilarity)
+    {
+        var runs = new List<(DistinctFrame First, double EndSeconds, FrameText Best)>();
+        for (var i = 0; i < pictures.Count; i++)
         {
-            if (texts[i].Length == 0)
+            if (texts[i].Text.Length == 0)
             {
                 continue;
             }
 
-            if (segments.Count > 0 && segments[^1].Text == texts[i] && segments[^1].EndSeconds >= distinct[i].Frame.TimestampSeconds)
+            if (runs.Count > 0 && runs[^1].EndSeconds >= pictures[i].Frame.TimestampSeconds && TextSimilarity.Of(runs[^1].Best.Text, texts[i].Text) >= minSimilarity)
             {
-                // The same words on a changed picture (a slide over moving video): one longer segment.
-                var previous = segments[^1];
-                segments[^1] = new TextSegment(run.VideoId, TextSource.ScreenText, previous.StartSeconds, distinct[i].EndSeconds, previous.Text) { FrameId = previous.FrameId };
+                var run = runs[^1];
+                runs[^1] = (run.First, pictures[i].EndSeconds, texts[i].Confidence > run.Best.Confidence ? texts[i] : run.Best);
                 continue;
             }
 
-            segments.Add(new TextSegment(run.VideoId, TextSource.ScreenText, distinct[i].Frame.TimestampSeconds, distinct[i].EndSeconds, texts[i])
-            {
-                FrameId = distinct[i].Frame.Id,
-            });
+            runs.Add((pictures[i], pictures[i].EndSeconds, texts[i]));
         }
 
-        await IngestionText.SaveAsync(dbFactory, segments, cancellationToken);
-        return StepOutcome.Done($"text on {texts.Count(t => t.Length > 0)} of {distinct.Count} distinct pictures, {segments.Count} segments");
+        return runs.Select(r => new TextSegment(videoId, TextSource.ScreenText, r.First.Frame.TimestampSeconds, r.EndSeconds, r.Best.Text) { FrameId = r.First.Frame.Id })
+            .ToArray();
     }
 }
