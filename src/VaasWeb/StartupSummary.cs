@@ -39,9 +39,12 @@ internal static class StartupSummary
             ("Chat", intelligence.Chat.IsConfigured
                 ? $"{Endpoint(intelligence.Chat)} ({intelligence.Chat.Model}; captions {(intelligence.Chat.CaptionFrames ? $"on with {intelligence.Chat.VisionModel ?? intelligence.Chat.Model}" : "off")})"
                 : "off (set Intelligence:Chat:Endpoint for captions and questions)"),
-            ("Embeddings", intelligence.Embeddings.IsConfigured
-                ? $"{Endpoint(intelligence.Embeddings)} ({intelligence.Embeddings.Model})"
-                : "off (set Intelligence:Embeddings:Endpoint for search by meaning)"),
+            ("Embeddings", intelligence.Embeddings.Resolved switch
+            {
+                EmbeddingsProvider.OpenAi => $"{Endpoint(intelligence.Embeddings)} ({intelligence.Embeddings.Model})",
+                EmbeddingsProvider.MiniLm => $"{MiniLmEmbedder.Name}, offline",
+                _ => "off: words only (Intelligence:Embeddings:Provider is None)",
+            }),
             ("MiniMax", minimax.IsConfigured ? $"on, {minimax.BaseUrl}" : $"off (set MiniMax__ApiKey to generate videos), {minimax.BaseUrl}"),
             ("Tools", statuses.All(s => s.Works)
                 ? $"{string.Join(", ", statuses.Select(s => s.Tool.Name))} work"

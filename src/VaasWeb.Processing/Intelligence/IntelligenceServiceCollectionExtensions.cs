@@ -22,7 +22,14 @@ internal static class IntelligenceServiceCollectionExtensions
             _ => provider.GetRequiredService<PocketSphinxTranscriber>(),
         });
         services.AddTransient<ICaptioner>(provider => provider.GetRequiredService<OpenAiCaptioner>());
-        services.AddTransient<IEmbedder>(provider => provider.GetRequiredService<OpenAiEmbedder>());
+        // The model is loaded once, on first use, and shared (ONNX Runtime sessions run concurrent requests).
+        services.AddSingleton<MiniLmModel>();
+        services.AddSingleton<MiniLmEmbedder>();
+        services.AddTransient<IEmbedder>(provider => provider.GetRequiredService<IOptions<IntelligenceOptions>>().Value.Embeddings.Resolved switch
+        {
+            EmbeddingsProvider.OpenAi => provider.GetRequiredService<OpenAiEmbedder>(),
+            _ => provider.GetRequiredService<MiniLmEmbedder>(),
+        });
         services.AddTransient<IChatCompleter>(provider => provider.GetRequiredService<OpenAiChat>());
         return services;
     }
@@ -41,6 +48,8 @@ internal sealed class IntelligenceOptionsValidator() : OptionsValidator<Intellig
                 $"{name}:Endpoint", "must be an absolute http(s) URL, e.g. http://127.0.0.1:8080", endpoint.Endpoint);
         }
 
+        rules.Require(o.Embeddings.MinSimilarity is >= -1 and <= 1, "Embeddings:MinSimilarity", "must be a cosine between -1 and 1", o.Embeddings.MinSimilarity);
+        rules.Require(o.Embeddings.Provider != EmbeddingsProvider.OpenAi || o.Embeddings.IsConfigured, "Embeddings:Endpoint", "is required when Intelligence:Embeddings:Provider is OpenAi");
         rules.Require(o.Ocr.MinChangedPixels is >= 1 and <= 1024, "Ocr:MinChangedPixels", "must be between 1 and 1024", o.Ocr.MinChangedPixels);
         foreach (var (name, confidence) in new[] { ("MinWordConfidence", o.Ocr.MinWordConfidence), ("MinShortWordConfidence", o.Ocr.MinShortWordConfidence), ("MinLineConfidence", o.Ocr.MinLineConfidence) })
         {

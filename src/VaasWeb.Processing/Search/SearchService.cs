@@ -47,6 +47,7 @@ public sealed class SearchService(
     ITextIndex index,
     IDbContextFactory<VaasDbContext> dbFactory,
     IEmbedder embedder,
+    VectorIndex vectors,
     IMediaTool media,
     ClipPlanner clips,
     IOptions<IntelligenceOptions> options,
@@ -69,7 +70,7 @@ public sealed class SearchService(
         }
 
         string? notice = null;
-        if (options.Value.Embeddings.IsConfigured && !string.IsNullOrWhiteSpace(query))
+        if (options.Value.Embeddings.IsOn && !string.IsNullOrWhiteSpace(query))
         {
             try
             {
@@ -165,41 +166,10 @@ public sealed class SearchService(
     /// <summary>Beyond this many differing bits of 64 two pictures are unrelated (random pictures differ in about 32).</summary>
     public const int MaxPictureDistance = 20;
 
-    private async Task<List<long>> RankByMeaningAsync(string query, Guid? videoId, int limit, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<long>> RankByMeaningAsync(string query, Guid? videoId, int limit, CancellationToken cancellationToken)
     {
         var target = (await embedder.EmbedAsync([query], cancellationToken))[0];
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var embeddings = db.TextEmbeddings.AsNoTracking();
-        if (videoId is { } id)
-        {
-            embeddings = embeddings.Where(e => e.VideoId == id);
-        }
-
-        var scored = new List<(long Id, double Similarity)>();
-        await foreach (var embedding in embeddings.AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            scored.Add((embedding.TextSegmentId, Cosine(target, embedding.Unpack())));
-        }
-
-        return scored.OrderByDescending(s => s.Similarity).Take(limit).Select(s => s.Id).ToList();
-    }
-
-    internal static double Cosine(float[] a, float[] b)
-    {
-        if (a.Length != b.Length)
-        {
-            return 0;
-        }
-
-        double dot = 0, normA = 0, normB = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += a[i] * b[i];
-            normA += a[i] * a[i];
-            normB += b[i] * b[i];
-        }
-
-        return normA == 0 || normB == 0 ? 0 : dot / Math.Sqrt(normA * normB);
+        return await vectors.NearestAsync(target, videoId, limit, options.Value.Embeddings.MinSimilarity, cancellationToken);
     }
 
     /// <summary>Playing starts this long before the matching word, so it is heard from its beginning.</summary>

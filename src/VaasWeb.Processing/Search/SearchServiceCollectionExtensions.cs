@@ -17,6 +17,7 @@ public static class SearchServiceCollectionExtensions
         services.AddSingleton<ITextIndex>(provider => provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.IsPostgres
             ? provider.GetRequiredService<PostgresTextIndex>()
             : provider.GetRequiredService<SqliteTextIndex>());
+        services.AddSingleton<VectorIndex>();
         services.AddTransient<SearchService>();
         services.AddTransient<VideoQuestions>();
         return services;

@@ -72,10 +72,61 @@ public sealed class TextEmbedding(long textSegmentId, Guid videoId, byte[] vecto
     public long TextSegmentId { get; private set; } = textSegmentId;
     public Guid VideoId { get; private set; } = videoId;
 
-    /// <summary>float32 little-endian components.</summary>
+    /// <summary>
+    /// The vector, int8-quantized: a tag byte, the scale (float32, little-endian), then one signed byte per component
+    /// (component ≈ byte × scale). 389 bytes for MiniLM's 384 dimensions instead of 1,536; rankings by cosine are the
+    /// same to the second decimal. Rows written before quantization (and vectors whose length is not a multiple of 4)
+    /// hold plain float32 components and still read.
+    /// </summary>
     public byte[] Vector { get; private set; } = vector;
 
-    public static byte[] Pack(float[] vector) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
+    private const byte Int8Tag = 0x71;
 
-    public float[] Unpack() => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Vector).ToArray();
+    private const int HeaderBytes = 5;
+
+    public static byte[] Pack(float[] vector)
+    {
+        if (vector.Length % 4 != 0)
+        {
+            // Every model we know has a multiple of 4 dimensions; the rare other one is kept whole, and told apart by length.
+            return System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
+        }
+
+        var largest = 0f;
+        foreach (var component in vector)
+        {
+            largest = Math.Max(largest, Math.Abs(component));
+        }
+
+        var scale = largest > 0 ? largest / 127 : 1;
+        var packed = new byte[HeaderBytes + vector.Length];
+        packed[0] = Int8Tag;
+        System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(packed.AsSpan(1), scale);
+        for (var i = 0; i < vector.Length; i++)
+        {
+            packed[HeaderBytes + i] = unchecked((byte)(sbyte)Math.Clamp(MathF.Round(vector[i] / scale), -127, 127));
+        }
+
+        return packed;
+    }
+
+    public float[] Unpack() => Unpack(Vector);
+
+    public static float[] Unpack(byte[] packed)
+    {
+        // float32 rows are a multiple of 4 bytes long; quantized ones are 5 bytes plus a multiple of 4 components.
+        if (packed.Length % 4 != 1 || packed[0] != Int8Tag)
+        {
+            return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(packed).ToArray();
+        }
+
+        var scale = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(packed.AsSpan(1));
+        var vector = new float[packed.Length - HeaderBytes];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            vector[i] = unchecked((sbyte)packed[HeaderBytes + i]) * scale;
+        }
+
+        return vector;
+    }
 }

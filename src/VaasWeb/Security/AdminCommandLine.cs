@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using VaasWeb.Api;
 using VaasWeb.Processing;
 using VaasWeb.Processing.Accounts;
+using VaasWeb.Processing.Intelligence;
 using VaasWeb.Processing.Data;
 
 namespace VaasWeb.Security;
@@ -29,6 +30,7 @@ internal static class AdminCommandLine
         new("revoke-key", ["--id"], "--id ID\n      stops a key at once; prints its id", RevokeKeyAsync),
         new("create-user", ["--email", "--role"], "--email EMAIL --role Viewer|Uploader|Admin\n      a new account; prints its generated password", CreateUserAsync),
         new("reset-password", ["--user"], "--user EMAIL\n      a new generated password, which also ends a lockout; prints it", ResetPasswordAsync),
+        new("check-embeddings", [], "\n      embeds two sentences with the configured embedder (the built-in MiniLM unless an endpoint is set);\n      prints its name, the dimensions, the time and how alike they are, as one line of JSON", CheckEmbeddingsAsync),
     ];
 
     private static readonly JsonSerializerOptions Json = WireJson();
@@ -106,6 +108,33 @@ internal static class AdminCommandLine
         var password = UserAdministration.GeneratePassword();
         var created = await services.Accounts.CreateAsync(options["--email"], password, role, Actor.CommandLine);
         return created.Succeeded ? password : throw new Refused($"{options["--email"]} was not created: {string.Join(" ", created.Errors)}");
+    }
+
+    /// <summary>What an operator runs to see that search by meaning works here: offline, the built-in model needs nothing else.</summary>
+    private static async Task<string> CheckEmbeddingsAsync(Services services, IReadOnlyDictionary<string, string> options)
+    {
+        var settings = services.Intelligence.Embeddings;
+        if (!settings.IsOn)
+        {
+            throw new Refused("Ranking by meaning is off (Intelligence:Embeddings:Provider is None).");
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        IReadOnlyList<float[]> vectors;
+        try
+        {
+            vectors = await services.Embedder.EmbedAsync(["A paper boat drifts down a rain-filled gutter.", "a small boat in rainwater"], CancellationToken.None);
+        }
+        catch (ProviderException e)
+        {
+            throw new Refused(e.Message);
+        }
+
+        var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        var alike = Processing.Search.VectorIndex.Dot(vectors[0], vectors[1])
+                    / Math.Sqrt(Processing.Search.VectorIndex.Dot(vectors[0], vectors[0]) * Processing.Search.VectorIndex.Dot(vectors[1], vectors[1]));
+        var provider = settings.Resolved == EmbeddingsProvider.OpenAi ? $"{settings.Endpoint} ({settings.Model})" : MiniLmEmbedder.Name;
+        return JsonSerializer.Serialize(new { provider, dimensions = vectors[0].Length, milliseconds = Math.Round(took.TotalMilliseconds), similarity = Math.Round(alike, 3) }, Json);
     }
 
     private static async Task<string> ResetPasswordAsync(Services services, IReadOnlyDictionary<string, string> options)
@@ -223,6 +252,10 @@ internal static class AdminCommandLine
         public UserAdministration Accounts => app.Services.GetRequiredService<UserAdministration>();
 
         public ApiKeyService Keys => app.Services.GetRequiredService<ApiKeyService>();
+
+        public IEmbedder Embedder => app.Services.GetRequiredService<IEmbedder>();
+
+        public IntelligenceOptions Intelligence => app.Services.GetRequiredService<IOptions<IntelligenceOptions>>().Value;
 
         public static async Task<Services> OpenAsync(List<string> settings)
         {

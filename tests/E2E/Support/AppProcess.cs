@@ -90,6 +90,40 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Runs <c>admin …</c> in a network namespace of its own (<c>unshare --net</c>): no interface but a loopback that is
+    /// down, so anything that would download fails at once. Null when this machine cannot make one (not root).
+    /// </summary>
+    public static async Task<CommandResult?> AdminWithoutNetworkAsync(string dataDirectory, params string[] command)
+    {
+        using (var probe = Process.Start(new ProcessStartInfo("unshare", ["--net", "true"]) { RedirectStandardError = true })!)
+        {
+            await probe.WaitForExitAsync();
+            if (probe.ExitCode != 0)
+            {
+                return null;
+            }
+        }
+
+        var inner = Start(["admin", .. command, .. Settings(dataDirectory).SelectMany(s => new[] { $"--{s.Key}", s.Value ?? "" })]);
+        var start = new ProcessStartInfo("unshare")
+        {
+            WorkingDirectory = inner.WorkingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { "--net", inner.FileName }.Concat(inner.ArgumentList))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new CommandResult(process.ExitCode, await output, await errors);
+    }
+
+    /// <summary>
     /// Starts the app with <paramref name="settings"/> when it is expected to refuse (a wrong setting) and waits until
     /// it exits; killed and reported if it serves instead.
     /// </summary>

@@ -190,7 +190,9 @@ public class SearchIngestionTests : IAsyncLifetime
         Assert.Equal(["probe", "frames", "frame_text", "captions", "audio", "transcript", "index", "embeddings"], steps.Select(s => s.Name));
         Assert.Equal(StepState.Skipped, steps.Single(s => s.Name == "captions").State);
         Assert.Contains("Intelligence:Chat:Endpoint", steps.Single(s => s.Name == "captions").Detail);
-        Assert.Equal(StepState.Skipped, steps.Single(s => s.Name == "embeddings").State);
+        // Nothing configured: the built-in model embeds every segment.
+        Assert.Equal(StepState.Completed, steps.Single(s => s.Name == "embeddings").State);
+        Assert.Matches(@"^\d+ segments embedded \(384 dimensions, MiniLM\)$", steps.Single(s => s.Name == "embeddings").Detail);
         Assert.Contains("1 speech, 1 on-screen text", steps.Single(s => s.Name == "index").Detail);
     }
 

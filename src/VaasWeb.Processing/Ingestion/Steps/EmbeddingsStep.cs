@@ -6,18 +6,23 @@ using VaasWeb.Processing.Search;
 
 namespace VaasWeb.Processing.Ingestion.Steps;
 
-/// <summary>Optional: vectors for every text segment, so search also ranks by meaning. Skipped when no embeddings endpoint is configured.</summary>
+/// <summary>
+/// Optional: vectors for every text segment, so search also ranks by meaning: by the built-in MiniLM model unless an
+/// embeddings endpoint is configured. Skipped only when <c>Intelligence:Embeddings:Provider</c> is <c>None</c>.
+/// </summary>
 internal sealed class EmbeddingsStep(IEmbedder embedder, IDbContextFactory<VaasDbContext> dbFactory, IOptions<IntelligenceOptions> options) : IIngestionStep
 {
     public string Name => "embeddings";
     public double Weight => 2;
     public bool IsOptional => true;
 
+    private string ProviderName => options.Value.Embeddings.Resolved == EmbeddingsProvider.OpenAi ? options.Value.Embeddings.Model ?? "the embeddings endpoint" : "MiniLM";
+
     public async Task<StepOutcome> RunAsync(IngestionRun run, IProgress<double> progress, CancellationToken cancellationToken)
     {
-        if (!options.Value.Embeddings.IsConfigured)
+        if (!options.Value.Embeddings.IsOn)
         {
-            return StepOutcome.Skipped("no embeddings endpoint configured (set Intelligence:Embeddings:Endpoint, Model and ApiKey for ranking by meaning)");
+            return StepOutcome.Skipped("ranking by meaning is off (Intelligence:Embeddings:Provider is None)");
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -27,10 +32,15 @@ internal sealed class EmbeddingsStep(IEmbedder embedder, IDbContextFactory<VaasD
             return StepOutcome.Skipped("the video has no text to embed");
         }
 
-        var vectors = await embedder.EmbedAsync(segments.Select(s => s.Text).ToArray(), cancellationToken);
+        var vectors = new List<float[]>(segments.Count);
+        foreach (var chunk in segments.Chunk(64))
+        {
+            vectors.AddRange(await embedder.EmbedAsync(chunk.Select(s => s.Text).ToArray(), cancellationToken));
+            progress.Report((double)vectors.Count / segments.Count);
+        }
+
         db.TextEmbeddings.AddRange(segments.Select((s, i) => new TextEmbedding(s.Id, run.VideoId, TextEmbedding.Pack(vectors[i]))));
         await db.SaveChangesAsync(cancellationToken);
-        progress.Report(1);
-        return StepOutcome.Done($"{segments.Count} segments embedded ({vectors[0].Length} dimensions)");
+        return StepOutcome.Done($"{segments.Count} segments embedded ({vectors[0].Length} dimensions, {ProviderName})");
     }
 }
