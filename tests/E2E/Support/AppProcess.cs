@@ -82,28 +82,30 @@ public sealed class AppProcess : IAsyncDisposable
             all[key] = value;
         }
 
-        using var process = Process.Start(Start(["admin", .. command, .. all.SelectMany(s => new[] { $"--{s.Key}", s.Value ?? "" })]))!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new CommandResult(process.ExitCode, await output, await errors);
+        return await RunToEndAsync(Start(["admin", .. command, .. all.SelectMany(s => new[] { $"--{s.Key}", s.Value ?? "" })]));
     }
+
+    /// <summary>Whether this machine lets a process have a network namespace of its own (<c>unshare --net</c>: root can).</summary>
+    public static readonly Lazy<bool> CanRunWithoutNetwork = new(() =>
+    {
+        try
+        {
+            using var probe = Process.Start(new ProcessStartInfo("unshare", ["--net", "true"]) { RedirectStandardError = true })!;
+            probe.WaitForExit();
+            return probe.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    });
 
     /// <summary>
     /// Runs <c>admin …</c> in a network namespace of its own (<c>unshare --net</c>): no interface but a loopback that is
-    /// down, so anything that would download fails at once. Null when this machine cannot make one (not root).
+    /// down, so anything that would download fails at once. Needs <see cref="CanRunWithoutNetwork"/>.
     /// </summary>
-    public static async Task<CommandResult?> AdminWithoutNetworkAsync(string dataDirectory, params string[] command)
+    public static async Task<CommandResult> AdminWithoutNetworkAsync(string dataDirectory, params string[] command)
     {
-        using (var probe = Process.Start(new ProcessStartInfo("unshare", ["--net", "true"]) { RedirectStandardError = true })!)
-        {
-            await probe.WaitForExitAsync();
-            if (probe.ExitCode != 0)
-            {
-                return null;
-            }
-        }
-
         var inner = Start(["admin", .. command, .. Settings(dataDirectory).SelectMany(s => new[] { $"--{s.Key}", s.Value ?? "" })]);
         var start = new ProcessStartInfo("unshare")
         {
@@ -116,6 +118,11 @@ public sealed class AppProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        return await RunToEndAsync(start);
+    }
+
+    private static async Task<CommandResult> RunToEndAsync(ProcessStartInfo start)
+    {
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
