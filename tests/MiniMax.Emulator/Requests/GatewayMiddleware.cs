@@ -207,8 +207,15 @@ public sealed partial class GatewayMiddleware(
         }
     }
 
-    private static int Abort(HttpContext context)
+    private int Abort(HttpContext context)
     {
+        // Logged before the connection closes: a client that asks the log as soon as its request failed must find
+        // the 0 there, not an answer still open.
+        if (context.Features.Get<RequestRecord>() is { } record)
+        {
+            log.Complete(record, Dropped);
+        }
+
         context.Abort();
         return Dropped;
     }
