@@ -35,6 +35,7 @@ public class VaasDbContext : IdentityDbContext<IdentityUser>
     public DbSet<AudioChunk> AudioChunks => Set<AudioChunk>();
     public DbSet<TextSegment> TextSegments => Set<TextSegment>();
     public DbSet<TextEmbedding> TextEmbeddings => Set<TextEmbedding>();
+    public DbSet<Chapter> Chapters => Set<Chapter>();
     public DbSet<VideoGeneration> Generations => Set<VideoGeneration>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();

@@ -119,6 +119,7 @@ public sealed class IngestionPipeline(
         await db.TaskSteps.Where(s => s.TaskId == task.Id && s.Attempt == task.Attempt).ExecuteDeleteAsync(cancellationToken);
         await textIndex.RemoveVideoAsync(videoId, cancellationToken);
         await db.TextEmbeddings.Where(e => e.VideoId == videoId).ExecuteDeleteAsync(cancellationToken);
+        await db.Chapters.Where(c => c.VideoId == videoId).ExecuteDeleteAsync(cancellationToken);
         await db.TextSegments.Where(s => s.VideoId == videoId).ExecuteDeleteAsync(cancellationToken);
         await db.Frames.Where(f => f.VideoId == videoId).ExecuteDeleteAsync(cancellationToken);
         await db.AudioChunks.Where(c => c.VideoId == videoId).ExecuteDeleteAsync(cancellationToken);

@@ -21,6 +21,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddTransient<IIngestionStep, CaptionsStep>();
         services.AddTransient<IIngestionStep, AudioStep>();
         services.AddTransient<IIngestionStep, TranscriptStep>();
+        services.AddTransient<IIngestionStep, ChaptersStep>();
         services.AddTransient<IIngestionStep, IndexStep>();
         services.AddTransient<IIngestionStep, EmbeddingsStep>();
         services.AddTransient<IngestionPipeline>();

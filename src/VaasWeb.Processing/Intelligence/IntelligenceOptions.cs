@@ -12,6 +12,7 @@ public sealed class IntelligenceOptions
     public ChatOptions Chat { get; set; } = new();
     public EmbeddingsOptions Embeddings { get; set; } = new();
     public OcrOptions Ocr { get; set; } = new();
+    public ChaptersOptions Chapters { get; set; } = new();
 }
 
 /// <summary>An OpenAI-compatible endpoint: base URL (without /v1), model, key.</summary>
@@ -93,6 +94,18 @@ public sealed class ChatOptions : EndpointOptions
 
     /// <summary>Describe each distinct frame in one sentence during ingestion (costs one request per distinct frame).</summary>
     public bool CaptionFrames { get; set; } = true;
+
+    /// <summary>Have the chat model title and summarise each video's chapters during ingestion (one request per 25 chapters).</summary>
+    public bool NameChapters { get; set; } = true;
+}
+
+public sealed class ChaptersOptions
+{
+    /// <summary>
+    /// Shortest chapter, in seconds: a picture or on-screen text must hold this long to start one, so moving video is
+    /// not cut at every frame.
+    /// </summary>
+    public double MinSeconds { get; set; } = 4;
 }
 
 public sealed class OcrOptions

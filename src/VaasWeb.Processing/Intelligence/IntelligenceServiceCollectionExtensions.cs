@@ -57,5 +57,6 @@ internal sealed class IntelligenceOptionsValidator() : OptionsValidator<Intellig
         }
 
         rules.Require(o.Ocr.MergeSimilarity is > 0 and <= 1, "Ocr:MergeSimilarity", "must be greater than 0 and at most 1", o.Ocr.MergeSimilarity);
+        rules.Require(o.Chapters.MinSeconds is >= 1 and <= 3600, "Chapters:MinSeconds", "must be between 1 and 3600 seconds", o.Chapters.MinSeconds);
     }
 }

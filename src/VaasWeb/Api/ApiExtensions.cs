@@ -27,6 +27,7 @@ internal static class ApiExtensions
         app.MapGenerationApi();
         app.MapVideoApi();
         app.MapSubtitleApi();
+        app.MapChapterApi();
         app.MapMiniMaxCallbacks();
         app.MapAuditApi();
         app.MapApiKeyApi();

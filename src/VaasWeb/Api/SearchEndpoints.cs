@@ -32,8 +32,11 @@ public sealed record SearchHitResponse(
         hit.FramePath is null ? null : MediaEndpoints.UrlOf(hit.FramePath), PlayUrlOf(hit), hit.ClipStartSeconds, hit.ClipEndSeconds, hit.MomentSeconds);
 
     /// <summary>The video page, playing from the hit's moment (where its word is said, not where its sentence began).</summary>
-    public static string PlayUrlOf(SearchHit hit) =>
-        $"/videos/{hit.VideoId}?t={hit.MomentSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}";
+    public static string PlayUrlOf(SearchHit hit) => PlayUrlOf(hit.VideoId, hit.MomentSeconds);
+
+    /// <summary>The video page, playing from <paramref name="seconds"/>.</summary>
+    public static string PlayUrlOf(Guid videoId, double seconds) =>
+        $"/videos/{videoId}?t={seconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}";
 }
 
 public sealed record SearchResponse(string? Query, IReadOnlyList<SearchHitResponse> Hits, string? Notice);

@@ -25,3 +25,14 @@ internal sealed class TextEmbeddingConfiguration : IEntityTypeConfiguration<Text
         builder.HasIndex(e => e.VideoId);
     }
 }
+
+internal sealed class ChapterConfiguration : IEntityTypeConfiguration<Chapter>
+{
+    public void Configure(EntityTypeBuilder<Chapter> builder)
+    {
+        builder.Property(c => c.Title).HasMaxLength(Chapter.MaxTitleLength);
+        builder.Property(c => c.Summary).HasMaxLength(Chapter.MaxSummaryLength);
+        builder.HasOne<Video>().WithMany().HasForeignKey(c => c.VideoId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(c => new { c.VideoId, c.Index }).IsUnique();
+    }
+}

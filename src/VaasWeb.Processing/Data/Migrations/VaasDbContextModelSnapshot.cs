@@ -677,6 +677,46 @@ namespace VaasWeb.Processing.Data.Migrations
                     b.ToTable("AudioChunks");
                 });
 
+            modelBuilder.Entity("VaasWeb.Processing.Videos.Chapter", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("EndSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("StartSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TitleSource")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("VideoId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VideoId", "Index")
+                        .IsUnique();
+
+                    b.ToTable("Chapters");
+                });
+
             modelBuilder.Entity("VaasWeb.Processing.Videos.Frame", b =>
                 {
                     b.Property<long>("Id")
@@ -1022,6 +1062,15 @@ namespace VaasWeb.Processing.Data.Migrations
                 });
 
             modelBuilder.Entity("VaasWeb.Processing.Videos.AudioChunk", b =>
+                {
+                    b.HasOne("VaasWeb.Processing.Videos.Video", null)
+                        .WithMany()
+                        .HasForeignKey("VideoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VaasWeb.Processing.Videos.Chapter", b =>
                 {
                     b.HasOne("VaasWeb.Processing.Videos.Video", null)
                         .WithMany()

@@ -715,6 +715,48 @@ namespace VaasWeb.Processing.Data.Migrations.Postgres
                     b.ToTable("AudioChunks");
                 });
 
+            modelBuilder.Entity("VaasWeb.Processing.Videos.Chapter", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<double>("EndSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("StartSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Summary")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("TitleSource")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid>("VideoId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VideoId", "Index")
+                        .IsUnique();
+
+                    b.ToTable("Chapters");
+                });
+
             modelBuilder.Entity("VaasWeb.Processing.Videos.Frame", b =>
                 {
                     b.Property<long>("Id")
@@ -1062,6 +1104,15 @@ namespace VaasWeb.Processing.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("VaasWeb.Processing.Videos.AudioChunk", b =>
+                {
+                    b.HasOne("VaasWeb.Processing.Videos.Video", null)
+                        .WithMany()
+                        .HasForeignKey("VideoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("VaasWeb.Processing.Videos.Chapter", b =>
                 {
                     b.HasOne("VaasWeb.Processing.Videos.Video", null)
                         .WithMany()
