@@ -10,15 +10,20 @@ internal static class ScreenTextFilter
     /// <summary>Characters that may join the letters and digits inside a word: don't, e-mail, 1,000.50, 10:30, and/or, Q&amp;A, a@b.c.</summary>
     private const string Joiners = "'’-–.,:/&%+@#_";
 
-    /// <summary>The kept lines of one picture as one line of words, with their words' mean confidence.</summary>
+    /// <summary>
+    /// The kept lines of one picture, one per line in reading order (a slide's title is its first), with their
+    /// words' mean confidence.
+    /// </summary>
     public static FrameText Keep(IEnumerable<OcrWord> page, OcrOptions options)
     {
-        var words = page.GroupBy(w => (w.Block, w.Paragraph, w.Line))
-            .SelectMany(line => KeepLine(line.ToArray(), options))
+        var lines = page.GroupBy(w => (w.Block, w.Paragraph, w.Line))
+            .Select(line => KeepLine(line.ToArray(), options))
+            .Where(line => line.Count > 0)
             .ToArray();
+        var words = lines.SelectMany(line => line).ToArray();
         return words.Length == 0
             ? FrameText.None
-            : new FrameText(string.Join(' ', words.Select(w => w.Text)), words.Where(IsWritten).Average(w => w.Confidence));
+            : new FrameText(string.Join('\n', lines.Select(line => string.Join(' ', line.Select(w => w.Text)))), words.Where(IsWritten).Average(w => w.Confidence));
     }
 
     /// <summary>

@@ -179,7 +179,7 @@ public sealed class IngestionTests : IAsyncLifetime
         Assert.Equal(TaskState.Completed, (await _host.Events.WaitForFinishAsync(first.Task.Id)).State);
     }
 
-    internal static readonly string[] AllSteps = ["probe", "frames", "frame_text", "captions", "audio", "transcript", "index", "embeddings"];
+    internal static readonly string[] AllSteps = ["probe", "frames", "frame_text", "captions", "audio", "transcript", "chapters", "index", "embeddings"];
 
     private async Task<ImportedVideo> UploadAsync(VideoSpec spec, string name)
     {

@@ -97,7 +97,7 @@ public class ScreenTextFilterTests
     }
 
     [Fact]
-    public void Keep_APage_JoinsItsKeptLinesInOrderWithTheirWordsMeanConfidence()
+    public void Keep_APage_KeepsItsKeptLinesInOrderOnePerLine_WithTheirWordsMeanConfidence()
     {
         OcrWord[] page =
         [
@@ -109,7 +109,7 @@ public class ScreenTextFilterTests
 
         var text = ScreenTextFilter.Keep(page, Defaults);
 
-        Assert.Equal("Step one Open the door —", text.Text);
+        Assert.Equal("Step one\nOpen the door —", text.Text);
         Assert.Equal((96 + 94 + 96 + 95 + 95) / 5.0, text.Confidence, precision: 6);
     }
 

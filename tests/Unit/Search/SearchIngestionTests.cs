@@ -187,7 +187,7 @@ public class SearchIngestionTests : IAsyncLifetime
         await using var db = await _host.DbAsync();
         var steps = await db.TaskSteps.Where(s => s.TaskId == _video.Task!.Id).OrderBy(s => s.Ordinal).ToListAsync();
 
-        Assert.Equal(["probe", "frames", "frame_text", "captions", "audio", "transcript", "index", "embeddings"], steps.Select(s => s.Name));
+        Assert.Equal(Ingestion.IngestionTests.AllSteps, steps.Select(s => s.Name));
         Assert.Equal(StepState.Skipped, steps.Single(s => s.Name == "captions").State);
         Assert.Contains("Intelligence:Chat:Endpoint", steps.Single(s => s.Name == "captions").Detail);
         // Nothing configured: the built-in model embeds every segment.

@@ -42,7 +42,7 @@ public sealed class StallWatchTests : IDisposable
         var deadStep = await db.TaskSteps.SingleAsync(s => s.TaskId == taskId && s.Attempt == 1);
         Assert.Equal(StepState.Interrupted, deadStep.State);
         Assert.StartsWith("interrupted: stalled on node-gone: no progress for ", deadStep.Detail);
-        Assert.Equal(IngestionStepsOf(db, taskId, attempt: 2), ["probe", "frames", "frame_text", "captions", "audio", "transcript", "index", "embeddings"]);
+        Assert.Equal(Ingestion.IngestionTests.AllSteps, IngestionStepsOf(db, taskId, attempt: 2));
         // A generation writes only changes while MiniMax works on it: silence is not a stall.
         var generation = await db.Tasks.AsNoTracking().SingleAsync(t => t.Id == generationId);
         Assert.Equal((TaskState.InProgress, null), (generation.State, generation.StalledSince));
