@@ -52,6 +52,19 @@ window.vaas = {
   },
 };
 
+// The chapter playing is marked in the video page's list (aria-current), by the player's own clock: no round trip to
+// the server four times a second. timeupdate does not bubble, so it is caught on its way down.
+document.addEventListener('timeupdate', event => {
+  const player = event.target;
+  if (!(player instanceof HTMLVideoElement) || player.dataset.testid !== 'player') return;
+  const chapters = [...document.querySelectorAll('[data-testid=chapters] .chapter')];
+  const playing = chapters.filter(c => Number(c.dataset.start) <= player.currentTime + 0.05).pop();
+  for (const chapter of chapters) {
+    if (chapter === playing) chapter.setAttribute('aria-current', 'true');
+    else chapter.removeAttribute('aria-current');
+  }
+}, true);
+
 // Blazor's own retry loop does not know about a reconnect made by hand: an attempt of it that was already under
 // way can still end in 'retrying' or 'failed' afterwards, over a live connection. Until the next drop ('show'),
 // such late states are cleared again.

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace VaasWeb.Api;
 
 public sealed record ChapterResponse(int Index, double Start, double End, string Title, ChapterTitleSource TitleSource, string? Summary, string PlayUrl);
 
-public sealed record ChaptersResponse(Guid VideoId, IReadOnlyList<ChapterResponse> Chapters, string WebVttUrl);
+public sealed record ChaptersResponse(Guid VideoId, IReadOnlyList<ChapterResponse> Chapters, [property: JsonPropertyName("webvtt_url")] string WebVttUrl);
 
 /// <summary>A video's chapters: JSON for programs, WebVTT for players (the video page's chapters track).</summary>
 internal static class ChapterEndpoints

@@ -32,7 +32,7 @@ public sealed class VideoPagesTests(BrowserFixture browser) : IAsyncLifetime
         await details.OpenAsync(_taskId);
 
         await Assertions.Expect(details.HistoryRows).ToHaveCountAsync(3);
-        await Assertions.Expect(details.StepRows).ToHaveCountAsync(8);
+        await Assertions.Expect(details.StepRows).ToHaveCountAsync(9);
         await Assertions.Expect(details.Frames).ToHaveCountAsync(10);
         await details.Page.WaitForFunctionAsync("() => [...document.querySelectorAll('[data-testid=frame-strip] img')].every(i => i.complete)");
         Assert.True(await details.AllFramesLoadedAsync());

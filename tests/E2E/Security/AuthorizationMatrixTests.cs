@@ -57,6 +57,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ("POST", "/api/videos/{videoId:guid}/ask", $"/api/videos/{Id}/ask", Need.Viewer),
         ("GET", "/api/videos/{videoId:guid}/subtitles.vtt", $"/api/videos/{Id}/subtitles.vtt", Need.Viewer),
         ("GET", "/api/videos/{videoId:guid}/subtitles.srt", $"/api/videos/{Id}/subtitles.srt", Need.Viewer),
+        ("GET", "/api/videos/{videoId:guid}/chapters", $"/api/videos/{Id}/chapters", Need.Viewer),
+        ("GET", "/api/videos/{videoId:guid}/chapters.vtt", $"/api/videos/{Id}/chapters.vtt", Need.Viewer),
         ("DELETE", "/api/videos/{videoId:guid}", $"/api/videos/{Id}", Need.Admin),
         ("POST", "/api/generations/", "/api/generations", Need.Uploader),
         ("GET", "/api/generations/{taskId:guid}", $"/api/generations/{Id}", Need.Viewer),

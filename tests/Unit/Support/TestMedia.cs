@@ -82,6 +82,35 @@ public static class TestMedia
     /// </summary>
     public static Task<string> SlideVideoAsync() => Slide.Value;
 
+    /// <summary>The slides of <see cref="DeckVideoAsync"/>: a title, a second line, and when each is shown (seconds).</summary>
+    public static readonly (string Title, string Line, double From, double Until)[] DeckSlides =
+    [
+        ("Quarterly results", "Revenue grew in every region", 0, 5),
+        ("Hiring plan", "Twelve engineers by spring", 5, 11),
+        ("Questions and answers", "Thank you for listening", 11, 16),
+    ];
+
+    private static readonly Lazy<Task<string>> Deck = new(MakeDeckVideoAsync);
+
+    /// <summary>
+    /// 16 s of three slides on one dark-blue background, as a deck has: white title and line, nothing else changing,
+    /// so only the words tell one slide from the next (<see cref="DeckSlides"/>).
+    /// </summary>
+    public static Task<string> DeckVideoAsync() => Deck.Value;
+
+    private static async Task<string> MakeDeckVideoAsync()
+    {
+        var path = Path.Combine(Cache, "deck.mp4");
+        var slides = string.Join(",", DeckSlides.SelectMany(s => new[]
+        {
+            $"drawtext=text='{s.Title}':fontcolor=white:fontsize=44:x=(w-text_w)/2:y=170:enable='between(t,{s.From},{s.Until - 0.04})'",
+            $"drawtext=text='{s.Line}':fontcolor=white:fontsize=30:x=(w-text_w)/2:y=300:enable='between(t,{s.From},{s.Until - 0.04})'",
+        }));
+        await RunFfmpegAsync(["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=0x1a2a4a:size=960x540:rate=25", "-vf", slides,
+            "-t", DeckSlides[^1].Until.ToString(CultureInfo.InvariantCulture), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", path]);
+        return path;
+    }
+
     private static async Task<string> MakeTestPatternVideoAsync(string name, int width, int height, int seconds, string filters)
     {
         var path = Path.Combine(Cache, name);

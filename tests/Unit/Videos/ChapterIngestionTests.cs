@@ -13,29 +13,13 @@ namespace VaasWeb.Tests.Unit.Videos;
 /// </summary>
 public sealed class ChapterIngestionTests : IAsyncLifetime
 {
-    /// <summary>Each slide's title, its second line and when it is shown (seconds). One background for all, as a deck has.</summary>
-    private static readonly (string Title, string Line, double From, double Until)[] Slides =
-    [
-        ("Quarterly results", "Revenue grew in every region", 0, 5),
-        ("Hiring plan", "Twelve engineers by spring", 5, 11),
-        ("Questions and answers", "Thank you for listening", 11, 16),
-    ];
+    private static readonly (string Title, string Line, double From, double Until)[] Slides = TestMedia.DeckSlides;
 
     private readonly TempDirectory _temp = new();
     private readonly List<IAsyncDisposable> _owned = [];
     private string _video = "";
 
-    public async Task InitializeAsync()
-    {
-        _video = _temp.Combine("deck.mp4");
-        var slides = string.Join(",", Slides.SelectMany(s => new[]
-        {
-            $"drawtext=text='{s.Title}':fontcolor=white:fontsize=44:x=(w-text_w)/2:y=170:enable='between(t,{s.From},{s.Until - 0.04})'",
-            $"drawtext=text='{s.Line}':fontcolor=white:fontsize=30:x=(w-text_w)/2:y=300:enable='between(t,{s.From},{s.Until - 0.04})'",
-        }));
-        await TestMedia.RunFfmpegAsync(["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=0x1a2a4a:size=960x540:rate=25", "-vf", slides,
-            "-t", Slides[^1].Until.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", _video]);
-    }
+    public async Task InitializeAsync() => _video = await TestMedia.DeckVideoAsync();
 
     [Fact]
     public async Task ThreeSlides_AreThreeChapters_WithTheSlidesTitlesAndBoundaries()

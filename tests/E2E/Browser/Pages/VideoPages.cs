@@ -85,6 +85,10 @@ public sealed class VideoPage(IPage page)
 
     public Task<double> PlayerDurationAsync() => page.EvaluateAsync<double>("() => document.querySelector('[data-testid=player]').duration");
 
+    public ILocator Chapters => page.GetByTestId("chapter");
+
+    public Task ClickChapterAsync(string title) => Chapters.Filter(new() { HasText = title }).ClickAsync();
+
     public Task ClickFrameAsync(int index) => page.Locator("[data-testid=frame-strip] .frame").Nth(index).ClickAsync();
 
     /// <summary>Waits until the player stands (or plays on from) at least <paramref name="seconds"/>.</summary>
