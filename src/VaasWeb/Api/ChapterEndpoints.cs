@@ -29,7 +29,7 @@ internal static class ChapterEndpoints
 
     public static string WebVttUrl(Guid videoId) => $"/api/videos/{videoId}/chapters.vtt";
 
-    private static async Task<Results<Ok<ChaptersResponse>, ProblemHttpResult>> GetAsync(
+    internal static async Task<Results<Ok<ChaptersResponse>, ProblemHttpResult>> GetAsync(
         Guid videoId, IDbContextFactory<VaasDbContext> dbFactory, IOptions<IntelligenceOptions> options, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

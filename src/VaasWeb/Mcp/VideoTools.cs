@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using VaasWeb.Api;
@@ -49,7 +51,9 @@ internal sealed class VideoTools(
     SearchService search,
     ClipService clips,
     VideoQuestions questions,
-    Limits.QueuedTaskCap cap)
+    Limits.QueuedTaskCap cap,
+    IDbContextFactory<VaasWeb.Processing.Data.VaasDbContext> dbFactory,
+    IOptions<VaasWeb.Processing.Intelligence.IntelligenceOptions> intelligence)
 {
     [McpServerTool(Name = "list_videos", Title = "List videos", ReadOnly = true, UseStructuredContent = true, OutputSchemaType = typeof(VideoList))]
     [Description("Every video in the VaasWeb library, newest first: its video_id (what the other tools take), name, duration, size, and the status of its latest ingestion (completed means it can be searched).")]
@@ -202,6 +206,25 @@ internal sealed class VideoTools(
         {
             return ToolResults.Error(ToolResults.SentenceOf(Problems.Of(e)));
         }
+    }
+
+    [McpServerTool(Name = "get_video_chapters", Title = "Chapters of a video", ReadOnly = true, UseStructuredContent = true, OutputSchemaType = typeof(ChaptersResponse))]
+    [Description("The chapters of a video in order, as GET /api/videos/{video_id}/chapters: each with its start and end seconds, a title (from the slide's title, the first words spoken, or the chat model when one is configured; title_source says which), a summary when a chat model wrote one, and a play_url that opens the player at its start. Empty until the video is ingested.")]
+    public async Task<CallToolResult> GetVideoChaptersAsync(
+        [Description("The video (an id from list_videos).")] string video_id,
+        CancellationToken cancellationToken = default)
+    {
+        if (!Guid.TryParse(video_id, out var id))
+        {
+            return ToolResults.Error(NoVideo(video_id));
+        }
+
+        return ToolResults.From<ChaptersResponse>((await ChapterEndpoints.GetAsync(id, dbFactory, intelligence, cancellationToken)).Result,
+            chapters => chapters with
+            {
+                Chapters = chapters.Chapters.Select(c => c with { PlayUrl = caller.Absolute(c.PlayUrl) }).ToArray(),
+                WebVttUrl = caller.Absolute(chapters.WebVttUrl),
+            });
     }
 
     private async Task<CallToolResult> ClipAroundAsync(SearchHitResponse hit, CancellationToken cancellationToken) =>

@@ -13,7 +13,7 @@ namespace VaasWeb.Tests.E2E.Mcp;
 public sealed class McpToolTests(McpAppFixture fixture)
 {
     private static readonly string[] ReadOnlyTools =
-        ["list_videos", "get_task_status", "search_videos", "get_video_clip_from_user_query", "get_video_clip_from_image", "ask_question_about_video", "query_video_generation"];
+        ["list_videos", "get_task_status", "search_videos", "get_video_clip_from_user_query", "get_video_clip_from_image", "ask_question_about_video", "query_video_generation", "get_video_chapters"];
 
     [Fact]
     public async Task ListTools_EveryToolWithADescriptionAndItsReadOnlyHint()
@@ -188,6 +188,24 @@ public sealed class McpToolTests(McpAppFixture fixture)
     }
 
     [Fact]
+    public async Task GetVideoChapters_AsTheRestEndpointGivesThem_WithAbsoluteLinks()
+    {
+        await using var client = await fixture.ConnectAsync();
+        using var rest = fixture.App.CreateHttpClient();
+
+        var chapters = (await client.CallToolAsync("get_video_chapters", Args(("video_id", fixture.VideoId)))).Value();
+        var api = await SeedApiClient.ReadJsonAsync(await rest.GetAsync($"/api/videos/{fixture.VideoId}/chapters"));
+
+        var expected = api["chapters"]!.AsArray();
+        var got = chapters.GetProperty("chapters").EnumerateArray().ToArray();
+        Assert.NotEmpty(got);
+        Assert.Equal(expected.Select(c => (c!["start"]!.GetValue<double>(), c["title"]!.GetValue<string>())),
+            got.Select(c => (c.GetProperty("start").GetDouble(), c.GetProperty("title").GetString()!)));
+        Assert.All(got, c => Assert.StartsWith(fixture.App.BaseAddress.ToString().TrimEnd('/') + $"/videos/{fixture.VideoId}?t=", c.GetProperty("play_url").GetString()));
+        Assert.EndsWith($"/api/videos/{fixture.VideoId}/chapters.vtt", chapters.GetProperty("webvtt_url").GetString());
+    }
+
+    [Fact]
     public async Task Errors_AreToolErrorsWithTheRestSentences()
     {
         await using var client = await fixture.ConnectAsync();
@@ -209,6 +227,8 @@ public sealed class McpToolTests(McpAppFixture fixture)
                 Detail(await SeedApiClient.ReadJsonAsync(await rest.PostAsJsonAsync("/api/generations", new { prompt = "A lighthouse at dusk", narration = new { text = "The lamp turns." } })))),
             ((await client.CallToolAsync("get_task_status", Args(("task_id", unknown)))).Error(),
                 await (await rest.GetAsync($"/task-status/{unknown}")).Content.ReadAsStringAsync()),
+            ((await client.CallToolAsync("get_video_chapters", Args(("video_id", unknown)))).Error(),
+                Detail(await SeedApiClient.ReadJsonAsync(await rest.GetAsync($"/api/videos/{unknown}/chapters")))),
             ((await client.CallToolAsync("query_video_generation", Args(("task_id", unknown)))).Error(),
                 await (await rest.GetAsync($"/api/generations/{unknown}")).Content.ReadAsStringAsync()),
         };

@@ -15,7 +15,8 @@ public sealed class McpTypeScriptClientTests(McpAppFixture fixture)
 
         var tools = output["tools"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()).ToArray();
         Assert.Contains("get_video_clip_from_user_query", tools);
-        Assert.Equal(9, tools.Length);
+        Assert.Contains("get_video_chapters", tools);
+        Assert.Equal(10, tools.Length);
         // Stateless: initialize is answered, and no session is handed out.
         Assert.Null(output["session"]);
         var result = output["result"]!;
