@@ -5,7 +5,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using VaasWeb.Processing;
 using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Intelligence;
@@ -83,8 +82,6 @@ internal static class SearchBenchmark
         Console.WriteLine($"indexed {rows:N0} segments with a vector each ({Hours} h of speech every 5 s and on-screen text every 10 s) in {clock.Elapsed.TotalSeconds:0.0} s");
 
         var search = host.Services.GetRequiredService<SearchService>();
-        var wordsOnly = ActivatorUtilities.CreateInstance<SearchService>(host.Services,
-            Options.Create(new IntelligenceOptions { Embeddings = { Provider = EmbeddingsProvider.None } }));
         var queries = new List<(string Kind, string Text)>();
         for (var i = 0; i < 100; i++)
         {
@@ -102,14 +99,14 @@ internal static class SearchBenchmark
         }
 
         Console.WriteLine($"warm-up (the model loaded, {rows:N0} vectors read into memory, 20 queries): {warm.Elapsed.TotalSeconds:0.0} s; process working set {Environment.WorkingSet / 1048576.0:N0} MB");
-        foreach (var (name, service) in new[] { ("words + meaning (fused, as shipped)", search), ("baseline: words only", wordsOnly) })
+        foreach (var (name, ranking) in new[] { ("words + meaning (fused, as shipped)", TextRanking.Fused), ("baseline: words only", TextRanking.WordsOnly) })
         {
             Console.WriteLine(name + ":");
             var timings = new List<(string Kind, double Ms, int Hits)>();
             foreach (var (kind, text) in queries)
             {
                 var watch = Stopwatch.StartNew();
-                var result = await service.SearchTextAsync(text, null, 20, CancellationToken.None);
+                var result = await search.SearchTextAsync(text, null, 20, ranking, CancellationToken.None);
                 timings.Add((kind, watch.Elapsed.TotalMilliseconds, result.Hits.Count));
             }
 

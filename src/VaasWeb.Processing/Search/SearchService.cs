@@ -36,6 +36,22 @@ public enum HitSource
     Picture,
 }
 
+/// <summary>
+/// Which rankings a search by words fuses. People always get <see cref="Fused"/>; the other two are there to measure
+/// what each ranking contributes (the quality benchmark and its test).
+/// </summary>
+public enum TextRanking
+{
+    /// <summary>Full-text (BM25) fused with ranking by meaning when embeddings are on.</summary>
+    Fused,
+
+    /// <summary>Full-text matches alone.</summary>
+    WordsOnly,
+
+    /// <summary>Ranking by meaning alone; nothing when embeddings are off.</summary>
+    MeaningOnly,
+}
+
 /// <summary>Hits, best first, and anything the person should know about how they were ranked.</summary>
 public sealed record SearchResult(IReadOnlyList<SearchHit> Hits, string? Notice = null);
 
@@ -58,10 +74,13 @@ public sealed class SearchService(
     /// <summary>Reciprocal-rank fusion constant: how quickly lower ranks stop counting.</summary>
     private const double FusionK = 60;
 
-    public async Task<SearchResult> SearchTextAsync(string query, Guid? videoId, int limit, CancellationToken cancellationToken)
+    public Task<SearchResult> SearchTextAsync(string query, Guid? videoId, int limit, CancellationToken cancellationToken) =>
+        SearchTextAsync(query, videoId, limit, TextRanking.Fused, cancellationToken);
+
+    public async Task<SearchResult> SearchTextAsync(string query, Guid? videoId, int limit, TextRanking ranking, CancellationToken cancellationToken)
     {
         limit = Math.Clamp(limit, 1, MaxLimit);
-        var matches = await index.SearchAsync(query, videoId, limit * 2, cancellationToken);
+        var matches = ranking == TextRanking.MeaningOnly ? [] : await index.SearchAsync(query, videoId, limit * 2, cancellationToken);
         var marked = matches.ToDictionary(m => m.SegmentId, m => m.MarkedText);
         var scores = new Dictionary<long, double>();
         for (var rank = 0; rank < matches.Count; rank++)
@@ -70,7 +89,7 @@ public sealed class SearchService(
         }
 
         string? notice = null;
-        if (options.Value.Embeddings.IsOn && !string.IsNullOrWhiteSpace(query))
+        if (ranking != TextRanking.WordsOnly && options.Value.Embeddings.IsOn && !string.IsNullOrWhiteSpace(query))
         {
             try
             {
