@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task>>
     ["events"] = EventsBenchmark.RunAsync,
     ["board"] = BoardBenchmark.RunAsync,
     ["search"] = SearchBenchmark.RunAsync,
+    ["quality"] = QualityBenchmark.RunAsync,
     ["generations"] = GenerationsBenchmark.RunAsync,
     ["rerun"] = RerunBenchmark.RunAsync,
     ["cluster-ingest"] = ClusterIngestBenchmark.RunAsync,
