@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using VaasWeb.Processing.Data;
 using VaasWeb.Processing.Search;
 using VaasWeb.SearchEvaluation;
 
@@ -33,11 +35,25 @@ internal static class QualityBenchmark
             Console.Write(SearchQuality.Report(outcomes, screenText));
             Console.WriteLine();
             Console.Write(SearchQuality.Misses(outcomes, screenText));
+            Console.WriteLine();
+            await PrintReadingsAsync(host.Services, ids);
             await host.StopAsync();
         }
         finally
         {
             Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>What frame_text made of each video's pictures: how many it found writing in, and the segments that became.</summary>
+    private static async Task PrintReadingsAsync(IServiceProvider services, IReadOnlyDictionary<string, Guid> ids)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<VaasDbContext>>().CreateDbContextAsync();
+        foreach (var (name, id) in ids)
+        {
+            var detail = await db.TaskSteps.Where(s => s.Name == "frame_text" && db.Tasks.Any(t => t.Id == s.TaskId && t.VideoId == id))
+                .Select(s => s.Detail).SingleAsync();
+            Console.WriteLine($"frame_text on {name}: {detail}");
         }
     }
 }
