@@ -199,8 +199,12 @@ public static partial class EvaluationSet
         _ => throw new ArgumentOutOfRangeException(nameof(video)),
     };
 
-    internal static string[] WordsOf(string text) => text.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    /// <summary>The words of a text, lower case, without the punctuation and line breaks a reading of the screen has.</summary>
+    internal static string[] WordsOf(string text) => Word().Matches(text.ToLowerInvariant()).Select(m => m.Value).ToArray();
 
     [GeneratedRegex("^[A-Za-z ]+$")]
     private static partial Regex LettersAndSpaces();
+
+    [GeneratedRegex(@"[\p{L}\p{N}]+")]
+    private static partial Regex Word();
 }

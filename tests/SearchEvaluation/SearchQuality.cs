@@ -83,7 +83,7 @@ public static class SearchQuality
                 var right = hits.Select((hit, i) => (hit, Rank: i + 1))
                     .FirstOrDefault(h => query.IsAnsweredBy(names.GetValueOrDefault(h.hit.VideoId, ""), h.hit.StartSeconds, h.hit.EndSeconds));
                 var top = hits.FirstOrDefault() is { } first
-                    ? $"{names.GetValueOrDefault(first.VideoId)} {first.StartSeconds:0.#}-{first.EndSeconds:0.#} s \"{first.Text}\""
+                    ? $"{names.GetValueOrDefault(first.VideoId)} {first.StartSeconds:0.#}-{first.EndSeconds:0.#} s \"{OneLine(first.Text)}\""
                     : null;
                 outcomes.Add(new QueryOutcome(query, ranking, right.hit is null ? null : right.Rank, top));
             }
@@ -172,11 +172,14 @@ public static class SearchQuality
 
         foreach (var reading in screenText.Where(r => r.IsNoise))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"noise on {reading.Video} {reading.StartSeconds:0.#}-{reading.EndSeconds:0.#} s: \"{reading.Text}\"");
+            text.AppendLine(CultureInfo.InvariantCulture, $"noise on {reading.Video} {reading.StartSeconds:0.#}-{reading.EndSeconds:0.#} s: \"{OneLine(reading.Text)}\"");
         }
 
         return text.ToString();
     }
+
+    /// <summary>On-screen text keeps its lines; in a report they are shown with a slash between them.</summary>
+    private static string OneLine(string text) => text.ReplaceLineEndings(" / ");
 
     private static string Name(TextRanking ranking) => ranking switch
     {
