@@ -16,6 +16,7 @@ internal sealed class FrameTextStep(IFrameTextReader reader, IDbContextFactory<V
 
     public string Name => "frame_text";
     public double Weight => 4;
+    public IngestionLane Lane => IngestionLane.Picture;
 
     public async Task<StepOutcome> RunAsync(IngestionRun run, IProgress<double> progress, CancellationToken cancellationToken)
     {
