@@ -21,13 +21,18 @@ internal sealed class FrameTextStep(IFrameTextReader reader, IDbContextFactory<V
     public async Task<StepOutcome> RunAsync(IngestionRun run, IProgress<double> progress, CancellationToken cancellationToken)
     {
         var distinct = await IngestionText.DistinctFramesAsync(dbFactory, run, cancellationToken);
-        var texts = new List<FrameText>(distinct.Count);
-        foreach (var batch in distinct.Chunk(Batch))
-        {
-            texts.AddRange(await reader.ReadAsync(batch.Select(d => run.Storage.ToAbsolute(d.Frame.Path)).ToArray(), cancellationToken));
-            progress.Report((double)texts.Count / distinct.Count);
-        }
+        var batches = distinct.Chunk(Batch).ToArray();
+        var read = new IReadOnlyList<FrameText>[batches.Length];
+        var done = 0;
+        // Two at a time, as the transcript does: one tesseract keeps one core busy, and the picture lane is the longer one.
+        await Parallel.ForEachAsync(Enumerable.Range(0, batches.Length), new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                read[i] = await reader.ReadAsync(batches[i].Select(d => run.Storage.ToAbsolute(d.Frame.Path)).ToArray(), ct);
+                progress.Report((double)Interlocked.Add(ref done, batches[i].Length) / distinct.Count);
+            });
 
+        var texts = read.SelectMany(r => r).ToArray();
         var segments = Merge(run.VideoId, distinct, texts, options.Value.Ocr.MergeSimilarity);
         await IngestionText.SaveAsync(dbFactory, segments, cancellationToken);
         return StepOutcome.Done($"text on {texts.Count(t => t.Text.Length > 0)} of {distinct.Count} distinct pictures, {segments.Count} segments");
