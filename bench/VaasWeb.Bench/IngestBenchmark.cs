@@ -45,7 +45,7 @@ internal static class IngestBenchmark
                 ? $"embeddings: VaasWeb embedded nothing ({vaasWeb.LastEmbeddingsDetail}), so the bare side embeds nothing either"
                 : $"embeddings: VaasWeb embedded {embedded.Count} segments ({vaasWeb.LastEmbeddingsDetail}); the bare side embeds the same texts with the same model");
             Console.WriteLine("VaasWeb runs the picture lane (frames, OCR) beside the sound lane (audio, speech), two tesseract and two pocketsphinx runs at once.");
-            Console.WriteLine("bare tools: every command after the previous one, tesseract one batch at a time, pocketsphinx two chunks at a time (as it always did).");
+            Console.WriteLine("bare tools: every command after the previous one, the same tesseract runs one at a time, pocketsphinx two chunks at a time (as it always did).");
             Console.WriteLine("reference: the same commands one step after another, but each reader two at a time as VaasWeb does: what the lanes alone win.");
 
             var pipeline = new List<double>();
@@ -164,11 +164,13 @@ internal static class IngestBenchmark
             Path.Combine(output, "frames", "%06d.jpg"));
         await Tools.RunAsync("ffmpeg", "-v", "error", "-y", "-i", Path.Combine(output, "frames", "000007.jpg"), "-vf", "scale=320:-2",
             Path.Combine(output, "thumb.jpg"));
-        // Fingerprints of the frames, then OCR of each, 16 frames a run (this video changes every frame, so every frame is read).
+        // Fingerprints of the frames, then OCR of each (this video changes every frame, so every frame is read).
         await Tools.RunAsync("ffmpeg", "-v", "error", "-y", "-f", "image2", "-i", Path.Combine(output, "frames", "%06d.jpg"),
             "-vf", "scale=32:32:flags=area,format=gray", "-f", "rawvideo", Path.Combine(output, "fingerprints.raw"));
         var frames = Directory.GetFiles(Path.Combine(output, "frames"), "*.jpg").Order().ToArray();
-        await Parallel.ForEachAsync(frames.Chunk(16).Select((batch, i) => (batch, i)), new ParallelOptions { MaxDegreeOfParallelism = tesseractsAtOnce },
+        // The runs VaasWeb makes of them (FrameTextStep: the pictures split between two readers, at most 64 a run).
+        var perRun = Math.Clamp((frames.Length + 1) / 2, 1, 64);
+        await Parallel.ForEachAsync(frames.Chunk(perRun).Select((batch, i) => (batch, i)), new ParallelOptions { MaxDegreeOfParallelism = tesseractsAtOnce },
             async (b, _) =>
             {
                 var list = Path.Combine(output, $"ocr-list-{b.i}.txt");
