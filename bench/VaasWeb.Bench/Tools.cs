@@ -62,6 +62,9 @@ internal static class Tools
     public static double Percentile(double[] sorted, double percent) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(percent / 100 * sorted.Length) - 1)];
 
+    /// <summary>The one-minute load average: the machine is shared, and a number means little without it.</summary>
+    public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();

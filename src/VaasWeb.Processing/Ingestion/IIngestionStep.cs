@@ -16,7 +16,25 @@ public interface IIngestionStep
     /// <summary>When an optional step fails, the step is marked failed and the ingestion goes on; when a required one fails, the task fails.</summary>
     bool IsOptional => false;
 
+    /// <summary>Which steps it may run beside (<see cref="IngestionPlan"/>).</summary>
+    IngestionLane Lane => IngestionLane.Main;
+
     Task<StepOutcome> RunAsync(IngestionRun run, IProgress<double> progress, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Where a step runs. A main step runs alone, once every step before it has finished. A run of steps of the other lanes
+/// runs side by side: each lane's steps one after another, the lanes at once; the next main step waits for all of them.
+/// </summary>
+public enum IngestionLane
+{
+    Main,
+
+    /// <summary>What is made from the pictures (frames, their text, their captions); needs nothing from the sound.</summary>
+    Picture,
+
+    /// <summary>What is made from the sound (audio chunks, their transcript); needs nothing from the pictures.</summary>
+    Sound,
 }
 
 public sealed record StepOutcome(StepState State, string Detail)

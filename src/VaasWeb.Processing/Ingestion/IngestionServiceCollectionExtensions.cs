@@ -9,12 +9,13 @@ namespace VaasWeb.Processing.Ingestion;
 
 public static class IngestionServiceCollectionExtensions
 {
-    /// <summary>Ingestion as a kind of task: its settings, its steps in the order they run, its job and how many run at once.</summary>
+    /// <summary>Ingestion as a kind of task: its settings, its steps, its job and how many run at once.</summary>
     public static IServiceCollection AddIngestion(this IServiceCollection services)
     {
         services.AddCheckedOptions<IngestionOptions, IngestionOptionsValidator>(IngestionOptions.Section);
 
-        // The order of registration is the order the steps run in.
+        // The order of registration is each step's place (its row's ordinal); the lane each step declares says what may
+        // run beside it (IngestionPlan): probe → [frames → frame_text → captions] ‖ [audio → transcript] → chapters → index → embeddings.
         services.AddTransient<IIngestionStep, ProbeStep>();
         services.AddTransient<IIngestionStep, FramesStep>();
         services.AddTransient<IIngestionStep, FrameTextStep>();

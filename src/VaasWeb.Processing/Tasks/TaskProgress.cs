@@ -46,7 +46,10 @@ public sealed class TaskProgress : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes the latest value now (step boundaries, so a new step shows at once).</summary>
+    /// <summary>
+    /// Writes the latest value now (step boundaries, so a new step shows at once). Safe from several lanes at once: writes
+    /// take turns, and each writes the latest value when its turn comes, so what reaches the row is in the order reported.
+    /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);

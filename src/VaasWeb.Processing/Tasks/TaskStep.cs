@@ -9,6 +9,9 @@ public enum StepState
 
     /// <summary>The server stopped (crashed) while the step ran; its attempt was not finished.</summary>
     Interrupted,
+
+    /// <summary>Stopped before it finished because a step running beside it failed; it did not fail itself.</summary>
+    Stopped,
 }
 
 /// <summary>One step of one attempt of a task, persisted as it starts and ends (per-step timings, skip reasons).</summary>

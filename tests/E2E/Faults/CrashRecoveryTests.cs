@@ -70,9 +70,11 @@ public sealed class CrashRecoveryTests : IDisposable
         await using var db = await again.DbAsync();
         var firstAttempt = await db.TaskSteps.Where(s => s.TaskId == Guid.Parse(taskId) && s.Attempt == 1).ToListAsync();
         Assert.DoesNotContain(firstAttempt, s => s.State == StepState.Running);
-        var interrupted = Assert.Single(firstAttempt, s => s.State == StepState.Interrupted);
-        Assert.Equal("interrupted: the server stopped during this step", interrupted.Detail);
-        Assert.NotNull(interrupted.FinishedAt);
+        // One step, or one of each lane when the picture and the sound were both under way.
+        var interrupted = firstAttempt.Where(s => s.State == StepState.Interrupted).ToList();
+        Assert.InRange(interrupted.Count, 1, 2);
+        Assert.All(interrupted, s => Assert.Equal("interrupted: the server stopped during this step", s.Detail));
+        Assert.All(interrupted, s => Assert.NotNull(s.FinishedAt));
     }
 
     public void Dispose() => _temp.Dispose();

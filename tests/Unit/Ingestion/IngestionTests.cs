@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using VaasWeb.Processing.Ingestion;
 using VaasWeb.Processing.Media;
 using VaasWeb.Processing.Tasks;
 using VaasWeb.Processing.Videos;
@@ -58,17 +59,22 @@ public sealed class IngestionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Ingestion_ReportsGrowingProgressThroughEveryStep()
+    public async Task Ingestion_ReportsGrowingProgressThroughEveryStep_EndingAt100()
     {
         var upload = await UploadAsync(new VideoSpec(Seconds: 10), "a.mp4");
 
         await _host.Events.WaitForFinishAsync(upload.Task!.Id);
 
-        var running = _host.Events.For(upload.Task.Id).Where(s => s.State == TaskState.InProgress).ToArray();
-        Assert.Equal(AllSteps, running.Select(s => s.Step).OfType<string>().Distinct());
-        Assert.Equal(running.Select(s => s.Progress).Order(), running.Select(s => s.Progress));
-        Assert.Equal(running.Select(s => s.Version).Order(), running.Select(s => s.Version));
-        Assert.Contains(running, s => s.Progress is > 0 and < 100);
+        var seen = _host.Events.For(upload.Task.Id).Where(s => s.State is TaskState.InProgress or TaskState.Completed).ToArray();
+        // Every step is named while it runs, alone or beside the step of the other lane ("frames + audio").
+        var named = seen.Select(s => s.Step).OfType<string>().SelectMany(s => s.Split(IngestionProgress.Separator)).Distinct();
+        Assert.Equal(AllSteps.Order(), named.Order());
+        Assert.Contains(seen, s => s.Step is { } step && step.Contains(IngestionProgress.Separator));
+        // One bar for the whole task, though two lanes report into it.
+        Assert.Equal(seen.Select(s => s.Progress).Order(), seen.Select(s => s.Progress));
+        Assert.Equal(seen.Select(s => s.Version).Order(), seen.Select(s => s.Version));
+        Assert.Contains(seen, s => s.Progress is > 0 and < 100);
+        Assert.Equal((TaskState.Completed, 100.0), (seen[^1].State, seen[^1].Progress));
     }
 
     [Fact]

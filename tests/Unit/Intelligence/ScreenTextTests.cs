@@ -155,6 +155,21 @@ public class TextSimilarityTests
 }
 
 [Trait("Category", "Fast")]
+public class FrameTextBatchTests
+{
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(20, 10)]
+    [InlineData(60, 30)]
+    [InlineData(127, 64)]
+    [InlineData(600, 64)]
+    public void BatchSize_SplitsThePicturesBetweenTwoReaders_AtMost64ARun(int pictures, int perRun)
+    {
+        Assert.Equal(perRun, FrameTextStep.BatchSize(pictures));
+    }
+}
+
+[Trait("Category", "Fast")]
 public class ScreenTextMergeTests
 {
     private static readonly Guid VideoId = Guid.NewGuid();

@@ -9,6 +9,8 @@ public sealed class ToolFolder
 {
     private const string BrokenScript = "#!/bin/sh\necho \"ffprobe: error while loading shared libraries: libavdevice.so.59: cannot open shared object file\" >&2\nexit 127\n";
 
+    private readonly List<string> _hangOn = [];
+
     public ToolFolder(string path)
     {
         Path = path;
@@ -36,10 +38,10 @@ public sealed class ToolFolder
     }
 
     /// <summary>
-    /// From now on, an ffmpeg run with an argument containing <paramref name="fragment"/> never answers: it becomes a
-    /// <c>sleep</c> (the same process, so killing it ends it) whose command line starts with "ffmpeg (hanging)" followed
-    /// by the arguments, so <see cref="FfmpegProcesses.Matching"/> finds it. Every other run (its check, other work) is
-    /// the real ffmpeg.
+    /// From now on, an ffmpeg run with an argument containing <paramref name="fragment"/> (or a fragment of an earlier
+    /// call) never answers: it becomes a <c>sleep</c> (the same process, so killing it ends it) whose command line starts
+    /// with "ffmpeg (hanging)" followed by the arguments, so <see cref="FfmpegProcesses.Matching"/> finds it. Every other
+    /// run (its check, other work) is the real ffmpeg.
     /// </summary>
     public void HangFfmpegOn(string fragment)
     {
@@ -48,11 +50,13 @@ public sealed class ToolFolder
             throw new NotSupportedException("A hanging ffmpeg is a bash script matching a plain fragment.");
         }
 
+        _hangOn.Add(fragment);
+        var cases = string.Join("\n", _hangOn.Select(f => $"    *\"{f}\"*) exec -a \"ffmpeg (hanging) $*\" sleep 86400 ;;"));
         var script = $$"""
             #!/bin/bash
             for argument in "$@"; do
               case "$argument" in
-                *"{{fragment}}"*) exec -a "ffmpeg (hanging) $*" sleep 86400 ;;
+            {{cases}}
               esac
             done
             exec "{{OnPath("ffmpeg")}}" "$@"

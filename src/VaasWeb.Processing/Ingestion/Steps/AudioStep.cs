@@ -14,6 +14,7 @@ internal sealed class AudioStep(IMediaTool media, IDbContextFactory<VaasDbContex
 {
     public string Name => "audio";
     public double Weight => 3;
+    public IngestionLane Lane => IngestionLane.Sound;
 
     public async Task<StepOutcome> RunAsync(IngestionRun run, IProgress<double> progress, CancellationToken cancellationToken)
     {

@@ -17,6 +17,7 @@ internal sealed class CaptionsStep(ICaptioner captioner, IDbContextFactory<VaasD
 
     public string Name => "captions";
     public double Weight => 3;
+    public IngestionLane Lane => IngestionLane.Picture;
     public bool IsOptional => true;
 
     public async Task<StepOutcome> RunAsync(IngestionRun run, IProgress<double> progress, CancellationToken cancellationToken)

@@ -14,6 +14,7 @@ internal sealed class FramesStep(
 {
     public string Name => "frames";
     public double Weight => 6;
+    public IngestionLane Lane => IngestionLane.Picture;
 
     public async Task<StepOutcome> RunAsync(IngestionRun run, IProgress<double> progress, CancellationToken cancellationToken)
     {

@@ -14,6 +14,7 @@ internal sealed class TranscriptStep(ITranscriber transcriber, IDbContextFactory
 {
     public string Name => "transcript";
     public double Weight => 6;
+    public IngestionLane Lane => IngestionLane.Sound;
 
     public async Task<StepOutcome> RunAsync(IngestionRun run, IProgress<double> progress, CancellationToken cancellationToken)
     {
