@@ -84,13 +84,13 @@ public sealed class PagesInHandTests(BrowserFixture browser, HardContentApp cont
 
         await new TaskDetailsPage(page).OpenAsync(content.TalkingTaskId);
         var resultCells = page.Locator("[data-testid=task-steps] tbody tr td:last-child");
-        await Assertions.Expect(resultCells).ToHaveCountAsync(8);
+        await Assertions.Expect(resultCells).ToHaveCountAsync(9);
         Assert.Empty(await page.EvaluateAsync<string[]>(Clipped, ".mud-table-container, td"));
         // Every step's result lies within the screen's width (it used to be pushed off to the right). The boxes are read
         // in one pass in the page: a live re-render between two calls would otherwise hand back a detached cell.
         var boxes = await page.EvaluateAsync<double[][]>(
             "() => [...document.querySelectorAll('[data-testid=task-steps] tbody tr td:last-child')].map(td => { const r = td.getBoundingClientRect(); return [r.x, r.width]; })");
-        Assert.Equal(8, boxes.Length);
+        Assert.Equal(9, boxes.Length);
         for (var i = 0; i < boxes.Length; i++)
         {
             var (x, w) = (boxes[i][0], boxes[i][1]);

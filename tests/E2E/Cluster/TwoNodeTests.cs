@@ -94,7 +94,8 @@ public sealed class TwoNodeTests(TwoNodeCluster cluster, BrowserFixture browser)
             .Select(s => (Name: s!["name"]!.GetValue<string>(), State: s["state"]!.GetValue<string>(), Detail: s["detail"]?.GetValue<string>())).ToArray();
         // Stopped where it was: in a step (that step reads "cancelled") or between two, and never finished.
         Assert.All(steps, s => Assert.True(s is { State: "completed" or "skipped" } or { State: "failed", Detail: "cancelled" }, $"{s}"));
-        Assert.True(steps.Count(s => s.State == "failed") <= 1, string.Join(", ", steps));
+        // At most one step a lane: the picture and the sound run side by side.
+        Assert.True(steps.Count(s => s.State == "failed") <= 2, string.Join(", ", steps));
         Assert.DoesNotContain(steps, s => s is { Name: "index", State: "completed" });
     }
 
@@ -115,10 +116,11 @@ public sealed class TwoNodeTests(TwoNodeCluster cluster, BrowserFixture browser)
             Assert.True(finished["status"]!.GetValue<string>() == "completed", $"{finished}\n{cluster.Logs}");
             Assert.Equal((2, survivor), (finished["attempt"]!.GetValue<int>(), finished["node"]!.GetValue<string>()));
             var details = await DetailsAsync(new SeedApiClient(cluster.Api(survivor)), taskId);
-            Assert.Contains(details["history"]!.AsArray(), h => h!["reason"]!.GetValue<string>().StartsWith($"node {dead} stopped during step '{running.Step}'", StringComparison.Ordinal));
+            Assert.Contains(details["history"]!.AsArray(), h => h!["reason"]!.GetValue<string>().StartsWith($"node {dead} stopped during step '", StringComparison.Ordinal));
             var firstAttempt = details["steps"]!.AsArray().Where(s => s!["attempt"]!.GetValue<int>() == 1).ToArray();
             Assert.DoesNotContain(firstAttempt, s => s!["state"]!.GetValue<string>() == "running");
-            Assert.Single(firstAttempt, s => s!["state"]!.GetValue<string>() == "interrupted");
+            // The steps it was in: one, or one in each lane.
+            Assert.InRange(firstAttempt.Count(s => s!["state"]!.GetValue<string>() == "interrupted"), 1, 2);
         }
         finally
         {

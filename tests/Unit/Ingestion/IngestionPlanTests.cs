@@ -11,8 +11,8 @@ public sealed class IngestionPlanTests
     {
         var plan = IngestionPlan.Of(Registered);
 
-        Assert.Equal("probe → [frames → frame_text → captions] ‖ [audio → transcript] → index → embeddings", plan.ToString());
-        Assert.Equal(4, plan.Stages.Count);
+        Assert.Equal("probe → [frames → frame_text → captions] ‖ [audio → transcript] → chapters → index → embeddings", plan.ToString());
+        Assert.Equal(5, plan.Stages.Count);
         var sideBySide = plan.Stages[1];
         Assert.Equal([IngestionLane.Picture, IngestionLane.Sound], sideBySide.Lanes.Select(l => l.Lane));
         // Each step keeps its place in the registration as its row's ordinal, whichever lane it runs in.
@@ -50,8 +50,8 @@ public sealed class IngestionPlanTests
         });
 
         Assert.Equal(reports.Select(r => r.Percent).Order(), reports.Select(r => r.Percent));
-        // probe + frames + audio of the 26 weights.
-        Assert.Equal(100.0 * (1 + 6 + 3) / 26, reports[^1].Percent, precision: 9);
+        // probe + frames + audio of the 27 weights.
+        Assert.Equal(100.0 * (1 + 6 + 3) / 27, reports[^1].Percent, precision: 9);
         Assert.Equal("frames + audio", reports[^1].Step);
     }
 
@@ -104,7 +104,7 @@ public sealed class IngestionPlanTests
     private static readonly IIngestionStep[] Registered =
     [
         Step("probe", 1), Step("frames", 6, IngestionLane.Picture), Step("frame_text", 4, IngestionLane.Picture), Step("captions", 3, IngestionLane.Picture),
-        Step("audio", 3, IngestionLane.Sound), Step("transcript", 6, IngestionLane.Sound), Step("index", 1), Step("embeddings", 2),
+        Step("audio", 3, IngestionLane.Sound), Step("transcript", 6, IngestionLane.Sound), Step("chapters", 1), Step("index", 1), Step("embeddings", 2),
     ];
 
     private static FakeStep Step(string name, double weight = 1, IngestionLane lane = IngestionLane.Main) => new(name, weight, lane);

@@ -51,7 +51,7 @@ public sealed class SideBySideTests : IDisposable
         Assert.True(steps["index"].StartedAt >= steps["captions"].FinishedAt && steps["index"].StartedAt >= steps["transcript"].FinishedAt);
         Assert.True(steps["probe"].FinishedAt <= steps["frames"].StartedAt && steps["probe"].FinishedAt <= steps["audio"].StartedAt);
         Assert.True(await db.Frames.AnyAsync() && await db.AudioChunks.AnyAsync());
-        Assert.Equal("probe → [frames → frame_text → captions] ‖ [audio → transcript] → index → embeddings", host.Get<IngestionPipeline>().Plan.ToString());
+        Assert.Equal("probe → [frames → frame_text → captions] ‖ [audio → transcript] → chapters → index → embeddings", host.Get<IngestionPipeline>().Plan.ToString());
     }
 
     [Fact]
