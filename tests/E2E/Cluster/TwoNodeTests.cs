@@ -71,7 +71,7 @@ public sealed class TwoNodeTests(TwoNodeCluster cluster, BrowserFixture browser)
     public async Task CancelPressedOnOneNode_StopsTheRunAndItsToolsOnTheNodeThatHoldsIt()
     {
         var api = new SeedApiClient(cluster.Api(A));
-        var upload = await SeedApiClient.ReadJsonAsync(await api.UploadAsync(await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 60, Width: 640, Height: 480), _temp.Combine("cancel-me.mp4"))));
+        var upload = await SeedApiClient.ReadJsonAsync(await api.UploadAsync(await TestMedia.CopyVideoAsync(new VideoSpec(Seconds: 180, Width: 640, Height: 480), _temp.Combine("cancel-me.mp4"))));
         var taskId = upload["task_id"]!.GetValue<string>();
         var running = await RunningStepAsync(api, taskId);
         var (node, other) = (running.Node, Other(running.Node));
